@@ -1,0 +1,55 @@
+package experiment
+
+import (
+	"github.com/chaostracing/chaostracing/value"
+)
+
+// EnvVarTypes are the env_var_type names Chaos Toolkit converts to.
+var EnvVarTypes = []string{"str", "string", "int", "integer", "float", "number", "bytes", "bool", "json"}
+
+func (d *decoder) configuration(cfg *value.Object, at string) {
+	for _, k := range cfg.Keys() {
+		v, _ := cfg.Get(k)
+		if spec, ok := v.(*value.Object); ok && spec.String("type") == "env" {
+			d.envSpec(spec, value.Key(at, k), true)
+		}
+	}
+}
+
+func (d *decoder) secrets(sec *value.Object, at string) {
+	for _, scope := range sec.Keys() {
+		v, _ := sec.Get(scope)
+		o, ok := v.(*value.Object)
+		if !ok {
+			d.ps.Addf(value.Key(at, scope), "a secrets scope must be an object of name: value, not %s", article(v))
+			continue
+		}
+		d.secretValues(o, value.Key(at, scope))
+	}
+}
+
+func (d *decoder) secretValues(o *value.Object, at string) {
+	for _, k := range o.Keys() {
+		v, _ := o.Get(k)
+		spec, ok := v.(*value.Object)
+		if !ok {
+			continue
+		}
+		switch spec.String("type") {
+		case "env":
+			d.envSpec(spec, value.Key(at, k), false)
+		case "vault":
+			d.ps.Addf(value.Key(at, k), "vault secrets are not supported yet; read the value from an env secret instead")
+		default:
+			d.secretValues(spec, value.Key(at, k))
+		}
+	}
+}
+
+func (d *decoder) envSpec(spec *value.Object, at string, typed bool) {
+	f := fields{ps: d.ps, obj: spec, path: at}
+	f.str("key", true, "an env entry")
+	if typed {
+		f.oneOf("env_var_type", EnvVarTypes...)
+	}
+}

@@ -1,0 +1,186 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/chaostracing/chaostracing/experiment"
+	"github.com/chaostracing/chaostracing/internal/logging"
+	"github.com/chaostracing/chaostracing/journal"
+	"github.com/chaostracing/chaostracing/run"
+)
+
+type runFlags struct {
+	varFlags
+	journalPath        string
+	dry                string
+	noValidation       bool
+	rollbackStrategy   string
+	hypothesisStrategy string
+	frequency          float64
+	failFast           bool
+}
+
+func (app *App) runCommand() *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "run SOURCE",
+		Short: "Run an experiment and write its journal",
+		Long: `Run a Chaos Toolkit experiment (JSON or YAML file, "-" for stdin): the
+steady-state hypothesis, the method, the hypothesis again, then the
+rollbacks, and write the journal.
+
+Exit codes: 0 when the run completed and the steady state did not deviate
+(this includes a hypothesis not met before the method, as in Chaos
+Toolkit); 1 when it failed, aborted, was interrupted or deviated, or the
+experiment is invalid; 2 for a wrong command line.`,
+		Example: `  chaostracing run experiment.json
+  chaostracing run --rollback-strategy always --var base_url=http://localhost:8080 experiment.yaml
+  chaostracing run --hypothesis-strategy continuously --hypothesis-frequency 5 --fail-fast experiment.json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return app.run(cmd.Context(), args[0], &f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.journalPath, "journal-path", "./journal.json", "where the journal is written")
+	fl.StringVar(&f.dry, "dry", "", "do not run: probes, actions, activities or pause (skip pauses)")
+	fl.BoolVar(&f.noValidation, "no-validation", false, "skip validation before the run")
+	fl.StringVar(&f.rollbackStrategy, "rollback-strategy", "", "when rollbacks run: default, always, never or deviated")
+	fl.StringVar(&f.hypothesisStrategy, "hypothesis-strategy", "", "when the hypothesis runs: default, before-method-only, after-method-only, during-method-only or continuously")
+	fl.Float64Var(&f.frequency, "hypothesis-frequency", 1.0, "seconds between two continuous hypothesis checks")
+	fl.BoolVar(&f.failFast, "fail-fast", false, "stop the run at the first deviation of a continuous hypothesis")
+	f.register(cmd)
+	return cmd
+}
+
+func (f *runFlags) options() (run.Options, error) {
+	opts := run.Options{FailFast: f.failFast, HypothesisFrequency: time.Duration(f.frequency * float64(time.Second))}
+	checks := []struct {
+		flag, val string
+		choices   []string
+	}{
+		{"dry", f.dry, experiment.DryModes},
+		{"rollback-strategy", f.rollbackStrategy, experiment.RollbackStrategies},
+		{"hypothesis-strategy", f.hypothesisStrategy, experiment.HypothesisStrategies[:6]},
+	}
+	for _, c := range checks {
+		if c.val != "" && !slices.Contains(c.choices, c.val) {
+			return opts, usageError("invalid value %q for --%s: choose one of %s", c.val, c.flag, strings.Join(c.choices, ", "))
+		}
+	}
+	if f.frequency <= 0 {
+		return opts, usageError("--hypothesis-frequency must be a positive number of seconds")
+	}
+	opts.Dry = f.dry
+	return opts, f.apply(&opts)
+}
+
+func (app *App) run(parent context.Context, source string, f *runFlags) error {
+	opts, err := f.options()
+	if err != nil {
+		return err
+	}
+	runner := app.newRunner()
+	exp, err := app.loadAndValidate(parent, runner, source, opts, !f.noValidation)
+	if err != nil {
+		return err
+	}
+	opts.RollbackStrategy = pick(f.rollbackStrategy, exp.Runtime.RollbackStrategy)
+	opts.HypothesisStrategy = pick(f.hypothesisStrategy, exp.Runtime.HypothesisStrategy)
+
+	ctx, hardStop, stopSignals := app.handleSignals(parent)
+	defer stopSignals()
+	j, err := runner.Run(ctx, hardStop, exp, opts)
+	if err != nil {
+		app.reportInvalid(err)
+		return &exitError{Code: ExitFailed}
+	}
+	if err := app.writeJournal(j, f.journalPath); err != nil {
+		return err
+	}
+	return codeOnly(run.ExitCode(j))
+}
+
+// pick returns the first non-empty value: flag, then experiment runtime.
+func pick(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func codeOnly(code int) error {
+	if code == ExitOK {
+		return nil
+	}
+	return &exitError{Code: code}
+}
+
+// handleSignals turns the first SIGINT or SIGTERM into an interruption of
+// the run (rollbacks still run per strategy) and a second one into a hard
+// stop of whatever is left.
+func (app *App) handleSignals(parent context.Context) (context.Context, context.Context, func()) {
+	ctx, interrupt := context.WithCancelCause(parent)
+	hardStop, stopHard := context.WithCancel(context.WithoutCancel(parent))
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		for n := 0; ; n++ {
+			select {
+			case <-done:
+				return
+			case sig := <-sigs:
+				if n > 0 {
+					app.log.Warn("Received a second termination signal, stopping now")
+					stopHard()
+					continue
+				}
+				app.logSignal(sig)
+				interrupt(run.ErrInterrupted)
+			}
+		}
+	}()
+	return ctx, hardStop, func() {
+		signal.Stop(sigs)
+		close(done)
+		interrupt(nil)
+		stopHard()
+	}
+}
+
+func (app *App) logSignal(sig os.Signal) {
+	if sig == syscall.SIGTERM {
+		app.log.Warn("Caught SIGTERM signal, interrupting experiment now")
+		app.log.Log(context.Background(), logging.LevelCritical, "SIGTERM signal received")
+		return
+	}
+	app.log.Warn("Received a termination signal (Ctrl-C)...")
+}
+
+// writeJournal stores the journal; when it cannot, it prints the journal
+// to stderr so the run's record is never lost.
+func (app *App) writeJournal(j *journal.Journal, path string) error {
+	err := j.Write(path)
+	if err == nil {
+		app.log.Debug("Journal written to " + path)
+		return nil
+	}
+	app.log.Error(fmt.Sprintf("%v; the journal follows on stderr", err))
+	var buf bytes.Buffer
+	_ = j.Encode(&buf)
+	_, _ = app.Stderr.Write(buf.Bytes())
+	return &exitError{Code: ExitFailed}
+}

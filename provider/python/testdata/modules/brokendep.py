@@ -1,0 +1,5 @@
+import ctfix_missing_dependency  # noqa: F401
+
+
+def f():
+    return 1

@@ -1,0 +1,95 @@
+package run
+
+import (
+	"context"
+
+	"github.com/chaostracing/chaostracing/experiment"
+	"github.com/chaostracing/chaostracing/journal"
+)
+
+// Hypothesis phases.
+const (
+	PhaseBefore     = "before"
+	PhaseAfter      = "after"
+	PhaseContinuous = "continuous"
+)
+
+// Levels at which activities run.
+const (
+	LevelHypothesis = "hypothesis"
+	LevelMethod     = "method"
+	LevelRollbacks  = "rollbacks"
+)
+
+// Step describes the part of a run a hook is called for.
+type Step struct {
+	// Experiment is the experiment being run.
+	Experiment *experiment.Experiment
+	// Phase is the hypothesis phase for hypothesis steps and their probes.
+	Phase string
+	// Iteration numbers continuous hypothesis checks from 1.
+	Iteration int
+	// Level is where an activity runs: hypothesis, method or rollbacks.
+	Level string
+	// Activity is the activity for activity hooks, its ref resolved.
+	Activity *experiment.Activity
+}
+
+// Hooks are called before and after each step of a run. Before hooks
+// return the context the step runs with, so an implementation can carry a
+// span to the providers and to nested steps. After hooks get the step's
+// outcome. Hooks must not panic; the runner recovers and logs if they do.
+type Hooks interface {
+	BeforeExperiment(ctx context.Context, s Step) context.Context
+	AfterExperiment(ctx context.Context, s Step, j *journal.Journal)
+	BeforeHypothesis(ctx context.Context, s Step) context.Context
+	AfterHypothesis(ctx context.Context, s Step, h *journal.Hypothesis)
+	BeforeMethod(ctx context.Context, s Step) context.Context
+	AfterMethod(ctx context.Context, s Step, runs []*journal.Record)
+	BeforeRollbacks(ctx context.Context, s Step) context.Context
+	AfterRollbacks(ctx context.Context, s Step, runs []*journal.Record)
+	BeforeActivity(ctx context.Context, s Step) context.Context
+	AfterActivity(ctx context.Context, s Step, r *journal.Record)
+	// Pause is called when an activity starts or ends a pause ("before"
+	// or "after").
+	Pause(ctx context.Context, s Step, which string, seconds float64)
+}
+
+// NopHooks implements Hooks with methods that do nothing; embed it to
+// implement only some hooks.
+type NopHooks struct{}
+
+var _ Hooks = NopHooks{}
+
+// BeforeExperiment implements Hooks.
+func (NopHooks) BeforeExperiment(ctx context.Context, _ Step) context.Context { return ctx }
+
+// AfterExperiment implements Hooks.
+func (NopHooks) AfterExperiment(context.Context, Step, *journal.Journal) {}
+
+// BeforeHypothesis implements Hooks.
+func (NopHooks) BeforeHypothesis(ctx context.Context, _ Step) context.Context { return ctx }
+
+// AfterHypothesis implements Hooks.
+func (NopHooks) AfterHypothesis(context.Context, Step, *journal.Hypothesis) {}
+
+// BeforeMethod implements Hooks.
+func (NopHooks) BeforeMethod(ctx context.Context, _ Step) context.Context { return ctx }
+
+// AfterMethod implements Hooks.
+func (NopHooks) AfterMethod(context.Context, Step, []*journal.Record) {}
+
+// BeforeRollbacks implements Hooks.
+func (NopHooks) BeforeRollbacks(ctx context.Context, _ Step) context.Context { return ctx }
+
+// AfterRollbacks implements Hooks.
+func (NopHooks) AfterRollbacks(context.Context, Step, []*journal.Record) {}
+
+// BeforeActivity implements Hooks.
+func (NopHooks) BeforeActivity(ctx context.Context, _ Step) context.Context { return ctx }
+
+// AfterActivity implements Hooks.
+func (NopHooks) AfterActivity(context.Context, Step, *journal.Record) {}
+
+// Pause implements Hooks.
+func (NopHooks) Pause(context.Context, Step, string, float64) {}
