@@ -321,3 +321,28 @@ func FuzzSubstitute(f *testing.F) {
 		_ = scope.Substitute(s)
 	})
 }
+
+func TestProbeToleranceIsValidatedAsAnActivityOnce(t *testing.T) {
+	doc := `{"title": "t", "description": "d", "method": [],
+	  "steady-state-hypothesis": {"title": "h", "probes": [{"type": "probe", "name": "p", "provider": {"type": "process", "path": "x"},
+	    "tolerance": {"type": "probe", "provider": {"type": "python", "module": "m", "func": "f"}}}]}}`
+	_, err := Load("x.json", []byte(doc))
+	var invalid *InvalidError
+	if !errors.As(err, &invalid) {
+		t.Fatalf("err = %v", err)
+	}
+	msgs := map[string]int{}
+	for _, p := range invalid.Problems {
+		msgs[p.Msg]++
+	}
+	if msgs["an activity requires a name"] != 1 {
+		t.Errorf("name problem reported %d times: %v", msgs["an activity requires a name"], invalid.Problems)
+	}
+	found := false
+	for m := range msgs {
+		found = found || strings.Contains(m, `requires "arguments"`)
+	}
+	if !found {
+		t.Errorf("missing arguments not reported: %v", invalid.Problems)
+	}
+}

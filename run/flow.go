@@ -22,7 +22,7 @@ func (st *run) play(ctx context.Context) {
 	if !withHypothesis {
 		st.log.Info("No steady state hypothesis defined. That's ok, just exploring.")
 	}
-	step := Step{Experiment: st.exp}
+	step := Step{Experiment: st.exp, Scope: st.scope}
 	ctx = st.hooks.BeforeExperiment(ctx, step)
 
 	st.hypothesisAndMethod(ctx, strategy, withHypothesis)

@@ -25,6 +25,8 @@ const (
 type Step struct {
 	// Experiment is the experiment being run.
 	Experiment *experiment.Experiment
+	// Scope holds the run's resolved configuration and secrets.
+	Scope experiment.Scope
 	// Phase is the hypothesis phase for hypothesis steps and their probes.
 	Phase string
 	// Iteration numbers continuous hypothesis checks from 1.
@@ -38,7 +40,8 @@ type Step struct {
 // Hooks are called before and after each step of a run. Before hooks
 // return the context the step runs with, so an implementation can carry a
 // span to the providers and to nested steps. After hooks get the step's
-// outcome. Hooks must not panic; the runner recovers and logs if they do.
+// outcome. Implementations must not panic and must not block for long:
+// they run on the experiment's critical path.
 type Hooks interface {
 	BeforeExperiment(ctx context.Context, s Step) context.Context
 	AfterExperiment(ctx context.Context, s Step, j *journal.Journal)

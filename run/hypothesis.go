@@ -15,7 +15,7 @@ import (
 // check stops at the first probe that fails or misses its tolerance.
 func (st *run) hypothesis(ctx context.Context, phase string, iteration int) *journal.Hypothesis {
 	hyp := st.exp.Hypothesis
-	step := Step{Experiment: st.exp, Phase: phase, Iteration: iteration, Level: LevelHypothesis}
+	step := Step{Experiment: st.exp, Scope: st.scope, Phase: phase, Iteration: iteration, Level: LevelHypothesis}
 	ctx = st.hooks.BeforeHypothesis(ctx, step)
 	st.log.Info("Steady state hypothesis: " + hyp.Title)
 	h := &journal.Hypothesis{Met: true, Probes: []*journal.Record{}}

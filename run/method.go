@@ -13,7 +13,7 @@ import (
 // The loop stops once the run is failed, aborted or interrupted.
 func (st *run) method(ctx context.Context) {
 	st.log.Info("Playing your experiment's method now...")
-	step := Step{Experiment: st.exp, Level: LevelMethod}
+	step := Step{Experiment: st.exp, Scope: st.scope, Level: LevelMethod}
 	ctx = st.hooks.BeforeMethod(ctx, step)
 	runs := st.sequence(ctx, step, st.exp.Method, "", st.stopped)
 	st.mu.Lock()

@@ -18,7 +18,7 @@ func (st *run) rollbacks(ctx context.Context) {
 	stopAfter := context.AfterFunc(st.rollbackCtx, cancel)
 	defer stopAfter()
 
-	step := Step{Experiment: st.exp, Level: LevelRollbacks}
+	step := Step{Experiment: st.exp, Scope: st.scope, Level: LevelRollbacks}
 	rctx = st.hooks.BeforeRollbacks(rctx, step)
 	st.log.Info("Let's rollback...")
 	if len(st.exp.Rollbacks) == 0 {

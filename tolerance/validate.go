@@ -131,27 +131,20 @@ func isNumber(v any) bool {
 	return ok
 }
 
-// validateProbe checks what running a probe tolerance needs; the caller
-// validates the rest as for any activity.
+// validateProbe checks what running a probe tolerance needs beyond being
+// an activity, which the caller validates as for any activity: the
+// arguments object the value to check is passed in.
 func validateProbe(o *value.Object, at string, add func(path, msg string)) {
-	if name, _ := o.Get("name"); !value.Truthy(name) {
-		add(at, "a probe tolerance requires a name")
-	}
-	pv, ok := o.Get("provider")
+	p, ok := o.Get("provider")
 	if !ok {
-		add(at, "a probe tolerance requires a provider")
 		return
 	}
-	p, ok := pv.(*value.Object)
+	pobj, ok := p.(*value.Object)
 	if !ok {
-		add(value.Key(at, "provider"), "provider must be an object, not "+article(pv))
 		return
 	}
 	pat := value.Key(at, "provider")
-	if !p.Has("type") {
-		add(pat, "a provider must have a type")
-	}
-	args, ok := p.Get("arguments")
+	args, ok := pobj.Get("arguments")
 	if !ok {
 		add(pat, `the provider of a probe tolerance requires "arguments" (an object): the value to check is passed `+
 			"as arguments.value, and Chaos Toolkit crashes without it")

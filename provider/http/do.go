@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/chaostracing/chaostracing/provider/internal/capture"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/propagation"
 )
@@ -110,7 +111,7 @@ func (r *request) attempt(ctx context.Context, client *nethttp.Client, limit int
 	}
 	defer resp.Body.Close()
 	idle.reset()
-	res := &response{status: int64(resp.StatusCode), header: resp.Header, body: capBuffer{limit: limit}}
+	res := &response{status: int64(resp.StatusCode), header: resp.Header, body: capture.Buffer{Limit: limit}}
 	if _, err := io.Copy(&res.body, idle.reader(resp.Body)); err != nil {
 		return nil, &failure{err: err, connected: true, afterResponse: true, readTimeout: context.Cause(ctx) == errReadTimeout}
 	}

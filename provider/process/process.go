@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chaostracing/chaostracing/provider"
+	"github.com/chaostracing/chaostracing/provider/internal/capture"
 	"github.com/chaostracing/chaostracing/value"
 )
 
@@ -121,7 +122,7 @@ type result struct {
 func (j *job) run(ctx context.Context) (*result, error) {
 	runCtx, cancel := j.bound(ctx)
 	defer cancel()
-	stdout, stderr := capBuffer{limit: j.limit}, capBuffer{limit: j.limit}
+	stdout, stderr := capture.Buffer{Limit: j.limit}, capture.Buffer{Limit: j.limit}
 	cmd := j.command(runCtx, &stdout, &stderr)
 	cmd.Env = childEnv(ctx)
 	err := cmd.Run()
@@ -144,7 +145,7 @@ func (j *job) bound(ctx context.Context) (context.Context, context.CancelFunc) {
 
 // command builds the child: its own process group, killed as a whole when
 // ctx is done.
-func (j *job) command(ctx context.Context, stdout, stderr *capBuffer) *exec.Cmd {
+func (j *job) command(ctx context.Context, stdout, stderr *capture.Buffer) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, j.bin, j.args...)
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

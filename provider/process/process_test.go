@@ -421,18 +421,6 @@ func TestDecoding(t *testing.T) {
 	}
 }
 
-func TestCapBufferWrite(t *testing.T) {
-	c := capBuffer{limit: 5}
-	for _, s := range []string{"ab", "cdef", "gh"} {
-		if n, err := c.Write([]byte(s)); n != len(s) || err != nil {
-			t.Fatalf("Write = %d, %v", n, err)
-		}
-	}
-	if got, want := c.String(), "abcde\n... [truncated 3 bytes]"; got != want {
-		t.Errorf("String = %q, want %q", got, want)
-	}
-}
-
 // testSpanContext is the span context of the W3C trace-context example.
 var testSpanContext = trace.NewSpanContext(trace.SpanContextConfig{
 	TraceID:    trace.TraceID{0x0a, 0xf7, 0x65, 0x19, 0x16, 0xcd, 0x43, 0xdd, 0x84, 0x48, 0xeb, 0x21, 0x1c, 0x80, 0x31, 0x9c},

@@ -1,4 +1,7 @@
-package process
+// Package capture holds the bounded output buffer the providers share: it
+// keeps the first bytes of a stream up to a cap, counts the rest, and
+// decodes what it kept as text with a truncation marker.
+package capture
 
 import (
 	"fmt"
@@ -18,18 +21,19 @@ const (
 	truncMarker = "\n... [truncated %d bytes]"
 )
 
-// capBuffer keeps the first limit bytes written to it and counts the rest.
+// Buffer keeps the first limit bytes written to it and counts the rest.
 // It never holds more than limit bytes of output.
-type capBuffer struct {
-	buf     []byte
-	limit   int
+type Buffer struct {
+	buf []byte
+	// Limit is the most bytes kept.
+	Limit   int
 	dropped int64
 	scratch []byte
 }
 
 // Write keeps what fits under the cap and counts the rest; it never fails.
-func (c *capBuffer) Write(p []byte) (int, error) {
-	n := min(len(p), c.limit-len(c.buf))
+func (c *Buffer) Write(p []byte) (int, error) {
+	n := min(len(p), c.Limit-len(c.buf))
 	c.buf = append(c.buf, p[:n]...)
 	c.dropped += int64(len(p) - n)
 	return len(p), nil
@@ -37,7 +41,7 @@ func (c *capBuffer) Write(p []byte) (int, error) {
 
 // ReadFrom reads r to its end straight into the buffer, so copying a pipe
 // needs no intermediate buffer.
-func (c *capBuffer) ReadFrom(r io.Reader) (int64, error) {
+func (c *Buffer) ReadFrom(r io.Reader) (int64, error) {
 	var total int64
 	for {
 		dst, keep := c.space()
@@ -58,8 +62,8 @@ func (c *capBuffer) ReadFrom(r io.Reader) (int64, error) {
 }
 
 // space returns where the next read goes, and whether it is kept.
-func (c *capBuffer) space() ([]byte, bool) {
-	room := c.limit - len(c.buf)
+func (c *Buffer) space() ([]byte, bool) {
+	room := c.Limit - len(c.buf)
 	if room <= 0 {
 		if c.scratch == nil {
 			c.scratch = make([]byte, discardSize)
@@ -75,17 +79,42 @@ func (c *capBuffer) space() ([]byte, bool) {
 
 // String returns the kept output decoded as UTF-8, with a marker telling
 // how many bytes were cut.
-func (c *capBuffer) String() string {
+func (c *Buffer) String() string { return c.Text(false) }
+
+// Bytes returns the kept bytes.
+func (c *Buffer) Bytes() []byte { return c.buf }
+
+// Truncated reports whether bytes were dropped.
+func (c *Buffer) Truncated() bool { return c.dropped > 0 }
+
+// Text decodes the kept bytes as UTF-8 (invalid bytes replaced), or as
+// Latin-1 when latin1 is set, with a marker telling how many were cut.
+func (c *Buffer) Text(latin1 bool) string {
 	b, dropped := c.buf, c.dropped
-	if dropped > 0 {
-		cut := partialRune(b)
-		b, dropped = b[:len(b)-cut], dropped+int64(cut)
+	var s string
+	if latin1 {
+		s = decodeLatin1(b)
+	} else {
+		if dropped > 0 {
+			cut := partialRune(b)
+			b, dropped = b[:len(b)-cut], dropped+int64(cut)
+		}
+		s = DecodeUTF8(b)
 	}
-	s := decodeUTF8(b)
 	if dropped > 0 {
 		s += fmt.Sprintf(truncMarker, dropped)
 	}
 	return s
+}
+
+// decodeLatin1 maps each byte to the code point of the same value.
+func decodeLatin1(b []byte) string {
+	var sb strings.Builder
+	sb.Grow(len(b))
+	for _, c := range b {
+		sb.WriteRune(rune(c))
+	}
+	return sb.String()
 }
 
 // partialRune returns the length of an incomplete UTF-8 sequence at the
@@ -102,9 +131,9 @@ func partialRune(b []byte) int {
 	return 0
 }
 
-// decodeUTF8 decodes b as UTF-8, replacing each invalid byte with U+FFFD
+// DecodeUTF8 decodes b as UTF-8, replacing each invalid byte with U+FFFD
 // as Python's bytes.decode("utf-8", "replace") mostly does.
-func decodeUTF8(b []byte) string {
+func DecodeUTF8(b []byte) string {
 	if utf8.Valid(b) {
 		return string(b)
 	}
