@@ -37,7 +37,7 @@ func ParseJSON(data []byte) (any, Positions, error) {
 	if !utf8.Valid(data) {
 		return nil, nil, &SyntaxError{Pos: lines.pos(data, firstInvalidUTF8(data)), Msg: "invalid UTF-8"}
 	}
-	p := &jsonParser{data: data, lines: lines, dec: json.NewDecoder(bytes.NewReader(data)), pos: Positions{}}
+	p := &jsonParser{data: data, lines: lines, dec: json.NewDecoder(bytes.NewReader(data))}
 	p.dec.UseNumber()
 	v, err := p.value("$", 0)
 	if err != nil {
@@ -47,22 +47,50 @@ func ParseJSON(data []byte) (any, Positions, error) {
 	if _, err := p.dec.Token(); err != io.EOF {
 		return nil, nil, &SyntaxError{Pos: p.at(end), Msg: "unexpected data after the document"}
 	}
-	return v, p.pos, nil
+	return v, p.positions(), nil
 }
 
 type jsonParser struct {
-	data  []byte
-	lines lineIndex
-	dec   *json.Decoder
-	pos   Positions
+	data    []byte
+	lines   lineIndex
+	dec     *json.Decoder
+	offsets []pathOffset // where each value starts, in document order
+}
+
+type pathOffset struct {
+	path   string
+	offset int
+}
+
+// positions converts the recorded offsets to line:col in one pass, since
+// offsets grow through the document; computing each from its line's start
+// would be quadratic on a long single-line document.
+func (p *jsonParser) positions() Positions {
+	pos := make(Positions, len(p.offsets))
+	line, col, at := 0, 1, 0
+	for _, po := range p.offsets {
+		off := p.skipSpace(po.offset)
+		for line+1 < len(p.lines) && p.lines[line+1] <= off {
+			line++
+			col, at = 1, p.lines[line]
+		}
+		col += utf8.RuneCount(p.data[at:off])
+		at = off
+		pos[po.path] = Pos{Line: line + 1, Col: col}
+	}
+	return pos
+}
+
+func (p *jsonParser) skipSpace(offset int) int {
+	for offset < len(p.data) && strings.IndexByte(" \t\r\n,:", p.data[offset]) >= 0 {
+		offset++
+	}
+	return offset
 }
 
 // at returns the position of the next token at or after offset.
 func (p *jsonParser) at(offset int) Pos {
-	for offset < len(p.data) && strings.IndexByte(" \t\r\n,:", p.data[offset]) >= 0 {
-		offset++
-	}
-	return p.lines.pos(p.data, offset)
+	return p.lines.pos(p.data, p.skipSpace(offset))
 }
 
 func (p *jsonParser) located(err error) error {
@@ -83,7 +111,7 @@ func (p *jsonParser) value(path string, depth int) (any, error) {
 	if depth > MaxDepth {
 		return nil, &SyntaxError{Pos: p.at(int(p.dec.InputOffset())), Msg: fmt.Sprintf("nesting deeper than %d levels", MaxDepth)}
 	}
-	p.pos[path] = p.at(int(p.dec.InputOffset()))
+	p.offsets = append(p.offsets, pathOffset{path, int(p.dec.InputOffset())})
 	tok, err := p.dec.Token()
 	if err != nil {
 		return nil, err
