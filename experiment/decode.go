@@ -53,6 +53,7 @@ func Decode(doc any, source string, pos value.Positions, opts ...Option) (*Exper
 	exp := d.experiment(root)
 	exp.Source, exp.Positions = source, pos
 	d.checkRefs(exp)
+	exp.index = exp.ActivityIndex()
 	exp.Problems = d.ps.List
 	return exp, d.ps.Err(source)
 }
@@ -82,8 +83,8 @@ func (d *decoder) experiment(root *value.Object) *Experiment {
 	if !root.Has("method") {
 		d.ps.Addf("$", "an experiment requires a method, which can be empty for only checking the steady state hypothesis")
 	}
-	exp.Method = d.activities(f, "method")
-	exp.Rollbacks = d.activities(f, "rollbacks")
+	exp.Method = d.activities(f, "method", exp.Controls)
+	exp.Rollbacks = d.activities(f, "rollbacks", exp.Controls)
 	exp.Runtime = d.runtime(f)
 	return exp
 }
@@ -135,7 +136,7 @@ func (d *decoder) hypothesis(h *value.Object, at string, top []*Control) *Hypoth
 	f := fields{ps: d.ps, obj: h, path: at}
 	hyp := &Hypothesis{Doc: h, Title: f.str("title", true, "a hypothesis")}
 	hyp.Controls = d.controls(f, top)
-	hyp.Probes = d.activities(f, "probes")
+	hyp.Probes = d.activities(f, "probes", top)
 	for _, p := range hyp.Probes {
 		if !p.HasTolerance {
 			d.ps.Addf(p.Path, "hypothesis probe must have a tolerance entry")
@@ -156,7 +157,9 @@ func (d *decoder) toleranceProbe(p *Activity) {
 	d.activity(t, value.Key(p.Path, "tolerance"), nil)
 }
 
-func (d *decoder) activities(f fields, key string) []*Activity {
+// activities decodes the list under key; top holds the experiment-level
+// controls that activity control refs may name.
+func (d *decoder) activities(f fields, key string, top []*Control) []*Activity {
 	list, _ := f.list(key)
 	out := make([]*Activity, 0, len(list))
 	for i, item := range list {
@@ -166,7 +169,7 @@ func (d *decoder) activities(f fields, key string) []*Activity {
 			d.ps.Addf(at, "an activity must be an object, not %s", article(item))
 			continue
 		}
-		out = append(out, d.activity(o, at, nil))
+		out = append(out, d.activity(o, at, top))
 	}
 	return out
 }

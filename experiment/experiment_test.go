@@ -346,3 +346,18 @@ func TestProbeToleranceIsValidatedAsAnActivityOnce(t *testing.T) {
 		t.Errorf("missing arguments not reported: %v", invalid.Problems)
 	}
 }
+
+func TestActivityControlRefsResolveToExperimentControls(t *testing.T) {
+	doc := `{"title": "t", "description": "d",
+	  "controls": [{"name": "tracing", "provider": {"type": "python", "module": "chaostracing.control"}}],
+	  "steady-state-hypothesis": {"title": "h", "probes": [{"type": "probe", "name": "p", "tolerance": 0,
+	    "provider": {"type": "process", "path": "true"}, "controls": [{"ref": "tracing"}]}]},
+	  "method": [{"type": "action", "name": "a", "provider": {"type": "process", "path": "true"}, "controls": [{"ref": "tracing"}]}]}`
+	exp, err := Load("x.json", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if exp.Method[0].Controls[0].Ref != "tracing" || exp.Hypothesis.Probes[0].Controls[0].Ref != "tracing" {
+		t.Error("control refs not decoded")
+	}
+}

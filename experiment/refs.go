@@ -52,10 +52,11 @@ func (e *Experiment) Resolve(a *Activity) *Activity {
 	if a.Ref == "" {
 		return a
 	}
-	if e.index == nil {
-		e.index = e.ActivityIndex()
+	index := e.index
+	if index == nil { // an experiment built in Go rather than decoded
+		index = e.ActivityIndex()
 	}
-	if t, ok := e.index[a.Ref]; ok {
+	if t, ok := index[a.Ref]; ok {
 		return t
 	}
 	return a

@@ -25,7 +25,7 @@ type Experiment struct {
 	// problems must not be run.
 	Problems []Problem
 
-	index map[string]*Activity // ref targets, built on first use
+	index map[string]*Activity // ref targets, built by Decode
 }
 
 // Hypothesis is the steady-state hypothesis.

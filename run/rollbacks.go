@@ -2,18 +2,27 @@ package run
 
 import (
 	"context"
+	"errors"
 
 	"github.com/chaostracing/chaostracing/journal"
 )
 
-// rollbacks plays the rollbacks when the strategy says so. They run even
-// after an interruption (strategy always), so they get a context that the
-// first interruption does not cancel: only a hard stop does.
+// rollbacks plays the rollbacks when the strategy says so. An
+// interruption while they run stops them. When the run was already
+// interrupted (strategy always), they get a context that interruption no
+// longer cancels: only a hard stop does.
 func (st *run) rollbacks(ctx context.Context) {
+	if errors.Is(context.Cause(ctx), ErrNoRollbacks) {
+		st.log.Warn("Ignoring rollbacks as per signal")
+		return
+	}
 	if !st.playRollbacks() {
 		return
 	}
-	rctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	rctx, cancel := context.WithCancel(ctx)
+	if ctx.Err() != nil {
+		rctx, cancel = context.WithCancel(context.WithoutCancel(ctx))
+	}
 	defer cancel()
 	stopAfter := context.AfterFunc(st.rollbackCtx, cancel)
 	defer stopAfter()

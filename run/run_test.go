@@ -424,3 +424,36 @@ func TestHooksWrapEveryStep(t *testing.T) {
 		t.Errorf("hooks\n got %s\nwant %s", got, want)
 	}
 }
+
+func TestInterruptDuringRollbacksStopsThem(t *testing.T) {
+	slow := act("action", "slow-rb", "sleep", `{"seconds": 5}`)
+	reg := provider.NewRegistry()
+	reg.Register("python", &scripted{})
+	r := &Runner{Providers: reg}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	time.AfterFunc(200*time.Millisecond, func() { cancel(ErrInterrupted) })
+	start := time.Now()
+	j, err := r.Run(ctx, nil, exp(t, nil, []string{action1}, []string{slow, rollback}, ""), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if time.Since(start) > 2*time.Second || j.Status != journal.Interrupted || len(j.Rollbacks) != 1 || j.Rollbacks[0].Status != "" {
+		t.Errorf("took %v, status %s, rollbacks %v", time.Since(start), j.Status, names(j.Rollbacks))
+	}
+}
+
+func TestNoRollbacksInterruption(t *testing.T) {
+	long := act("action", "long", "sleep", `{"seconds": 5}`)
+	reg := provider.NewRegistry()
+	reg.Register("python", &scripted{})
+	r := &Runner{Providers: reg}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	time.AfterFunc(100*time.Millisecond, func() { cancel(ErrNoRollbacks) })
+	j, err := r.Run(ctx, nil, exp(t, nil, []string{long}, []string{rollback}, ""), Options{RollbackStrategy: RollbacksAlways})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j.Status != journal.Interrupted || len(j.Rollbacks) != 0 {
+		t.Errorf("status %s, rollbacks %v", j.Status, names(j.Rollbacks))
+	}
+}

@@ -19,6 +19,10 @@ import (
 // the user; the run then ends with status interrupted.
 var ErrInterrupted = errors.New("interrupted")
 
+// ErrNoRollbacks is the cause of an interruption after which rollbacks
+// must not run (Chaos Toolkit's SIGUSR2, an ungraceful exit).
+var ErrNoRollbacks = fmt.Errorf("%w without rollbacks", ErrInterrupted)
+
 // run is the state of one experiment run.
 type run struct {
 	*Runner

@@ -5,21 +5,44 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/chaostracing/chaostracing/control"
 	"github.com/chaostracing/chaostracing/experiment"
 	"github.com/chaostracing/chaostracing/provider/builtin"
+	"github.com/chaostracing/chaostracing/provider/python"
 	"github.com/chaostracing/chaostracing/run"
+	"github.com/chaostracing/chaostracing/tracing"
 )
 
-// loadAndValidate loads the experiment at source and, unless skipped,
-// validates it fully (document, configuration, providers), logging each
-// problem. It returns a reported exitError on failure.
-func (app *App) loadAndValidate(ctx context.Context, runner *run.Runner, source string, opts run.Options, validate bool) (*experiment.Experiment, error) {
+// session is what loading an experiment for a run or a validation gives:
+// the experiment, and a runner whose hooks are the experiment's controls.
+type session struct {
+	exp      *experiment.Experiment
+	runner   *run.Runner
+	controls *control.Dispatcher
+}
+
+// load loads the experiment at source with its global controls and,
+// unless skipped, validates it fully (document, configuration, providers,
+// control modules), logging each problem. It returns a reported exitError
+// on failure.
+func (app *App) load(ctx context.Context, source string, opts run.Options, cf *controlFlags, validate bool) (*session, error) {
+	globals, err := cf.load(app.settingsPath())
+	if err != nil {
+		return nil, err
+	}
 	if validate {
 		app.log.Info("Validating the experiment's syntax")
 	}
+	runner := app.newRunner()
 	exp, err := experiment.LoadFile(source, app.Stdin, experiment.WithProviderTypes(runner.Providers.Types()...))
-	if exp != nil && validate {
-		err = runner.Validate(ctx, exp, opts)
+	if exp == nil {
+		app.reportInvalid(err)
+		return nil, &exitError{Code: ExitFailed}
+	}
+	s := &session{exp: exp, runner: runner, controls: app.newDispatcher(exp, globals, runner)}
+	runner.Hooks = s.controls
+	if validate {
+		err = app.validate(ctx, s, opts)
 	}
 	if err != nil {
 		app.reportInvalid(err)
@@ -28,7 +51,25 @@ func (app *App) loadAndValidate(ctx context.Context, runner *run.Runner, source 
 	if validate {
 		app.log.Info("Experiment looks valid")
 	}
-	return exp, nil
+	return s, nil
+}
+
+// validate gathers every problem: the document's, the environment's and
+// the control modules'.
+func (app *App) validate(ctx context.Context, s *session, opts run.Options) error {
+	err := s.runner.Validate(ctx, s.exp, opts)
+	problems := s.controls.Check(ctx)
+	if len(problems) == 0 {
+		return err
+	}
+	var invalid *experiment.InvalidError
+	if errors.As(err, &invalid) {
+		problems = append(invalid.Problems, problems...)
+	} else if err != nil {
+		return err
+	}
+	experiment.SortProblems(problems)
+	return &experiment.InvalidError{Source: s.exp.Source, Problems: problems}
 }
 
 func (app *App) reportInvalid(err error) {
@@ -49,4 +90,24 @@ func (app *App) newRunner() *run.Runner {
 		Log:       app.log,
 		Version:   Version(),
 	}
+}
+
+// newDispatcher builds the run's controls; python controls share the
+// python provider's interpreter.
+func (app *App) newDispatcher(exp *experiment.Experiment, globals []*experiment.Control, runner *run.Runner) *control.Dispatcher {
+	opts := []control.Option{control.WithLogger(app.log)}
+	if p, ok := runner.Providers.Lookup("python"); ok {
+		if py, ok := p.(*python.Provider); ok {
+			opts = append(opts, control.WithPython(py))
+		}
+	}
+	return control.NewDispatcher(exp, globals, app.controlRegistry(), opts...)
+}
+
+// controlRegistry returns the Go controls this binary knows: the tracing
+// control under the Python extension's module names.
+func (app *App) controlRegistry() *control.Registry {
+	reg := control.NewRegistry()
+	tracing.Register(reg)
+	return reg
 }

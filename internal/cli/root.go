@@ -24,6 +24,7 @@ type App struct {
 	Funcs  *provider.Funcs
 
 	verbose   bool
+	settings  string
 	logFile   string
 	noLogFile bool
 	log       *slog.Logger
@@ -83,6 +84,7 @@ and writes the journal Chaos Toolkit tools read.`,
 	flags.BoolVar(&app.verbose, "verbose", false, "log debug lines to the console")
 	flags.StringVar(&app.logFile, "log-file", "chaostoolkit.log", "file the run's log is appended to, at debug level")
 	flags.BoolVar(&app.noLogFile, "no-log-file", false, "do not write a log file")
+	flags.StringVar(&app.settings, "settings", "", "Chaos Toolkit settings file (default ~/.chaostoolkit/settings.yaml when it exists)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &exitError{Code: ExitUsage, Err: err} })
 	root.AddCommand(app.runCommand(), app.validateCommand(), app.versionCommand())
 	return root

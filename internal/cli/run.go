@@ -21,6 +21,7 @@ import (
 
 type runFlags struct {
 	varFlags
+	controlFlags
 	journalPath        string
 	dry                string
 	noValidation       bool
@@ -59,7 +60,8 @@ experiment is invalid; 2 for a wrong command line.`,
 	fl.StringVar(&f.hypothesisStrategy, "hypothesis-strategy", "", "when the hypothesis runs: default, before-method-only, after-method-only, during-method-only or continuously")
 	fl.Float64Var(&f.frequency, "hypothesis-frequency", 1.0, "seconds between two continuous hypothesis checks")
 	fl.BoolVar(&f.failFast, "fail-fast", false, "stop the run at the first deviation of a continuous hypothesis")
-	f.register(cmd)
+	f.varFlags.register(cmd)
+	f.controlFlags.register(cmd)
 	return cmd
 }
 
@@ -82,7 +84,7 @@ func (f *runFlags) options() (run.Options, error) {
 		return opts, usageError("--hypothesis-frequency must be a positive number of seconds")
 	}
 	opts.Dry = f.dry
-	return opts, f.apply(&opts)
+	return opts, f.varFlags.apply(&opts)
 }
 
 func (app *App) run(parent context.Context, source string, f *runFlags) error {
@@ -90,25 +92,36 @@ func (app *App) run(parent context.Context, source string, f *runFlags) error {
 	if err != nil {
 		return err
 	}
-	runner := app.newRunner()
-	exp, err := app.loadAndValidate(parent, runner, source, opts, !f.noValidation)
+	s, err := app.load(parent, source, opts, &f.controlFlags, !f.noValidation)
 	if err != nil {
 		return err
 	}
-	opts.RollbackStrategy = pick(f.rollbackStrategy, exp.Runtime.RollbackStrategy)
-	opts.HypothesisStrategy = pick(f.hypothesisStrategy, exp.Runtime.HypothesisStrategy)
+	opts.RollbackStrategy = pick(f.rollbackStrategy, s.exp.Runtime.RollbackStrategy)
+	opts.HypothesisStrategy = pick(f.hypothesisStrategy, s.exp.Runtime.HypothesisStrategy)
 
 	ctx, hardStop, stopSignals := app.handleSignals(parent)
 	defer stopSignals()
-	j, err := runner.Run(ctx, hardStop, exp, opts)
+	j, err := s.runner.Run(ctx, hardStop, s.exp, opts)
 	if err != nil {
 		app.reportInvalid(err)
 		return &exitError{Code: ExitFailed}
 	}
-	if err := app.writeJournal(j, f.journalPath); err != nil {
-		return err
+	writeErr := app.writeJournal(j, f.journalPath)
+	app.closeControls(s.controls)
+	if writeErr != nil {
+		return writeErr
 	}
 	return codeOnly(run.ExitCode(j))
+}
+
+// closeTimeout bounds the controls' cleanup (the trace flush among them)
+// once the journal is safe on disk.
+const closeTimeout = 15 * time.Second
+
+func (app *App) closeControls(d interface{ Close(context.Context) }) {
+	ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
+	defer cancel()
+	d.Close(ctx)
 }
 
 // pick returns the first non-empty value: flag, then experiment runtime.
@@ -128,14 +141,14 @@ func codeOnly(code int) error {
 	return &exitError{Code: code}
 }
 
-// handleSignals turns the first SIGINT or SIGTERM into an interruption of
-// the run (rollbacks still run per strategy) and a second one into a hard
-// stop of whatever is left.
+// handleSignals turns the first SIGINT, SIGTERM or SIGUSR1 into an
+// interruption of the run (rollbacks still run per strategy; SIGUSR2 skips
+// them) and a second signal into a hard stop of whatever is left.
 func (app *App) handleSignals(parent context.Context) (context.Context, context.Context, func()) {
 	ctx, interrupt := context.WithCancelCause(parent)
 	hardStop, stopHard := context.WithCancel(context.WithoutCancel(parent))
 	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGUSR1, syscall.SIGUSR2)
 	done := make(chan struct{})
 	go func() {
 		for n := 0; ; n++ {
@@ -148,8 +161,7 @@ func (app *App) handleSignals(parent context.Context) (context.Context, context.
 					stopHard()
 					continue
 				}
-				app.logSignal(sig)
-				interrupt(run.ErrInterrupted)
+				interrupt(app.interruption(sig))
 			}
 		}
 	}()
@@ -161,13 +173,23 @@ func (app *App) handleSignals(parent context.Context) (context.Context, context.
 	}
 }
 
-func (app *App) logSignal(sig os.Signal) {
-	if sig == syscall.SIGTERM {
+// interruption logs a signal as Chaos Toolkit does and returns the cause
+// the run is interrupted with: SIGUSR2 is Chaos Toolkit's ungraceful exit,
+// which skips the rollbacks.
+func (app *App) interruption(sig os.Signal) error {
+	switch sig {
+	case syscall.SIGTERM:
 		app.log.Warn("Caught SIGTERM signal, interrupting experiment now")
 		app.log.Log(context.Background(), logging.LevelCritical, "SIGTERM signal received")
-		return
+	case syscall.SIGUSR1:
+		app.log.Warn("Received the exit signal: 20")
+	case syscall.SIGUSR2:
+		app.log.Warn("Received the exit signal: 30")
+		return run.ErrNoRollbacks
+	default:
+		app.log.Warn("Received a termination signal (Ctrl-C)...")
 	}
-	app.log.Warn("Received a termination signal (Ctrl-C)...")
+	return run.ErrInterrupted
 }
 
 // writeJournal stores the journal; when it cannot, it prints the journal

@@ -8,6 +8,7 @@ import (
 
 func (app *App) validateCommand() *cobra.Command {
 	var vars varFlags
+	var controls controlFlags
 	cmd := &cobra.Command{
 		Use:   "validate SOURCE",
 		Short: "Check an experiment without running it",
@@ -22,11 +23,11 @@ Exits 0 when the experiment is valid, 1 otherwise.`,
 			if err := vars.apply(&opts); err != nil {
 				return err
 			}
-			runner := app.newRunner()
-			_, err := app.loadAndValidate(cmd.Context(), runner, args[0], opts, true)
+			_, err := app.load(cmd.Context(), args[0], opts, &controls, true)
 			return err
 		},
 	}
 	vars.register(cmd)
+	controls.register(cmd)
 	return cmd
 }

@@ -17,8 +17,9 @@ import (
 // LevelCritical matches Chaos Toolkit's CRITICAL (logger.fatal) lines.
 const LevelCritical = slog.Level(12)
 
-// Handler writes one line per record. It ignores attributes and groups:
-// messages are complete sentences, as in Chaos Toolkit.
+// Handler writes one line per record: the message, then any attributes as
+// key=value pairs (messages are complete sentences, as in Chaos Toolkit;
+// attributes carry detail such as a python function's stderr line).
 type Handler struct {
 	mu    *sync.Mutex
 	w     io.Writer
@@ -43,6 +44,10 @@ func (h *Handler) Handle(_ context.Context, r slog.Record) error {
 		t = h.now()
 	}
 	line := fmt.Sprintf("[%s %s] %s", t.Format("2006-01-02 15:04:05"), LevelName(r.Level), r.Message)
+	r.Attrs(func(a slog.Attr) bool {
+		line += " " + a.String()
+		return true
+	})
 	if h.color {
 		line = colorOf(r.Level) + line + "\x1b[0m"
 	}
@@ -52,7 +57,8 @@ func (h *Handler) Handle(_ context.Context, r slog.Record) error {
 	return err
 }
 
-// WithAttrs implements slog.Handler; attributes are not printed.
+// WithAttrs implements slog.Handler; attributes bound to a logger are not
+// printed, only those of each record.
 func (h *Handler) WithAttrs([]slog.Attr) slog.Handler { return h }
 
 // WithGroup implements slog.Handler; groups are not printed.

@@ -65,3 +65,11 @@ func TestFanoutSendsByLevel(t *testing.T) {
 		t.Errorf("console %q file %q", console.String(), file.String())
 	}
 }
+
+func TestRecordAttributesFollowTheMessage(t *testing.T) {
+	var b bytes.Buffer
+	slog.New(NewHandler(&b, slog.LevelDebug, false)).Debug("python stderr", "line", "hello", "activity", "a")
+	if !strings.HasSuffix(b.String(), "DEBUG] python stderr line=hello activity=a\n") {
+		t.Errorf("got %q", b.String())
+	}
+}

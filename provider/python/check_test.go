@@ -24,11 +24,16 @@ func checkProblems(t *testing.T, problems []experiment.Problem, want []string) {
 }
 
 // countingPython returns a python3 wrapper that counts its runs in a file.
+// It names itself as the interpreter's executable (see interpreter), so
+// that the provider keeps running it, and each driver run is counted, not
+// just the lookup of the real interpreter.
 func countingPython(t *testing.T) (python, count string) {
 	t.Helper()
 	dir := t.TempDir()
 	python, count = filepath.Join(dir, "python"), filepath.Join(dir, "count")
-	script := "#!/bin/sh\necho run >> '" + count + "'\nexec python3 \"$@\"\n"
+	script := "#!/bin/sh\n" +
+		"if [ \"$2\" = 'import sys; print(sys.executable)' ]; then echo \"$0\"; exit 0; fi\n" +
+		"echo run >> '" + count + "'\nexec python3 \"$@\"\n"
 	if err := os.WriteFile(python, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -49,11 +49,24 @@
 //	                 "traceback":[lines]}
 //	check request:  {"op":"check","path":[...],"activities":[{"module":M,"func":F,"arguments":[names]}]}
 //	check response: {"problems":[[{"kind":"module"|"func"|"missing"|"extra"|"positional",...}],...]}
+//	controls request:  {"op":"controls","path":[...],"modules":[M,...],"hooks":[names]}
+//	controls response: {"modules":[{"hooks":[names defined]} or {"error":"ExcType: msg","missing":bool},...]}
+//	control request:   {"op":"control","path":[...],"module":M,"hook":H,"arguments":{...},"inject":{...}}
+//	control response:  as call's, or {"ok":null,"absent":true} when M has no function H
 //
 // The trace context of the call's context is injected into the child's
 // environment (TRACEPARENT, TRACESTATE, ... as the global propagator
 // writes them, upper-cased), where Python code, or an OpenTelemetry SDK in
 // it, can pick it up from os.environ.
+//
+// # Controls
+//
+// [Provider.InspectControls] and [Provider.CallControl] serve Chaos
+// Toolkit control modules (package control): the first imports modules in
+// one child and lists the [ControlHooks] each defines, the second calls one
+// hook function in a child of its own, passing the provider arguments as
+// keyword arguments and each injected value (state, experiment, ...) only
+// when the function's signature names it, as chaoslib does.
 //
 // # Checking
 //

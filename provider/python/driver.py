@@ -16,6 +16,14 @@ stderr, which the runner logs.
                   "activities": [{"module": M, "func": F, "arguments": [names]}]}
   check response: {"problems": [[{"kind": K, ...}, ...], ...]}, one list per
                   activity, K being module, func, missing, extra or positional
+  controls request:  {"op": "controls", "path": [...], "modules": [M, ...],
+                      "hooks": [names]}
+  controls response: {"modules": [{"hooks": [names it defines]}
+                      or {"error": "ExcType: msg", "missing": bool}, ...]}
+  control request:   {"op": "control", "path": [...], "module": M, "hook": H,
+                      "arguments": {...}, "inject": {...}}
+  control response:  as call's, plus {"ok": null, "absent": true} when the
+                     module has no such hook
 """
 import importlib
 import json
@@ -43,8 +51,14 @@ def main():
     sys.stdout = sys.stderr
     request = json.loads(sys.stdin.buffer.read())
     sys.path[0:0] = request.get("path") or []
-    if request.get("op") == "check":
+    op = request.get("op")
+    if op == "check":
         response = {"problems": [check(a) for a in request.get("activities") or []]}
+    elif op == "controls":
+        hooks = request.get("hooks") or []
+        response = {"modules": [control_hooks(m, hooks) for m in request.get("modules") or []]}
+    elif op == "control":
+        response = control(request)
     else:
         response = call(request)
     out.write(json.dumps(response, allow_nan=False))
@@ -151,6 +165,65 @@ def text(v):
         return str(v)
     except BaseException:
         return "<unprintable %s>" % type(v).__name__
+
+
+def control_hooks(module, hooks):
+    """Which of hooks the control module defines, or why it cannot be
+    imported."""
+    try:
+        mod = importlib.import_module(module)
+    except BaseException as x:
+        return {"error": message(x), "missing": missing_module(x, module)}
+    return {"hooks": [h for h in hooks if callable(attribute(mod, h))]}
+
+
+def attribute(mod, name):
+    try:
+        return getattr(mod, name, None)
+    except BaseException:
+        return None
+
+
+def control(request):
+    """Calls one hook of a control module as chaoslib does: the provider
+    arguments as keyword arguments, plus each injected value (context, state,
+    experiment, ...) whose name the function's signature lists; context also
+    goes to a **kwargs, since chaoslib always passes it."""
+    module, name = request["module"], request["hook"]
+    try:
+        mod = importlib.import_module(module)
+    except BaseException as x:
+        return failure("import", x)
+    func = attribute(mod, name)
+    if not callable(func):
+        return {"ok": None, "absent": True}
+    arguments = dict(request.get("arguments") or {})
+    names, var_keyword = accepted(func)
+    for key, v in (request.get("inject") or {}).items():
+        if key in names or (key == "context" and var_keyword):
+            arguments[key] = v
+    try:
+        output = func(**arguments)
+    except BaseException as x:
+        return failure("call", x, x.__traceback__.tb_next)
+    return {"ok": plain(output, 0)}
+
+
+def accepted(func):
+    """The names func takes by keyword, and whether it has a **kwargs."""
+    code = getattr(func, "__code__", None)
+    if type(func).__name__ == "function" and code is not None and not hasattr(func, "__wrapped__"):
+        end = code.co_argcount + code.co_kwonlyargcount
+        return code.co_varnames[code.co_posonlyargcount:end], bool(code.co_flags & 8)
+    import inspect
+
+    try:
+        params = inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return (), False
+    kinds = inspect.Parameter
+    names = [n for n, p in params.items() if p.kind in (kinds.POSITIONAL_OR_KEYWORD, kinds.KEYWORD_ONLY)]
+    return names, any(p.kind == kinds.VAR_KEYWORD for p in params.values())
 
 
 def check(activity):

@@ -126,6 +126,8 @@ func TestSignalsInterruptTheRun(t *testing.T) {
 		{syscall.SIGINT, "default", 0, "Received a termination signal (Ctrl-C)..."},
 		{syscall.SIGTERM, "default", 0, "SIGTERM signal received"},
 		{syscall.SIGTERM, "always", 1, "SIGTERM signal received"},
+		{syscall.SIGUSR1, "always", 1, "Received the exit signal: 20"},
+		{syscall.SIGUSR2, "always", 0, "Ignoring rollbacks as per signal"},
 	} {
 		start := time.Now()
 		res := chaostracing(t, invocation{
