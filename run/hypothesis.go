@@ -39,12 +39,11 @@ func (st *run) hypothesis(ctx context.Context, phase string, iteration int) *jou
 func (st *run) probe(ctx context.Context, step Step, entry *experiment.Activity) *journal.Record {
 	a := st.exp.Resolve(entry)
 	step.Activity = a
-	met := false
-	rec := st.activity(ctx, step, a, func(ctx context.Context, rec *journal.Record) {
-		met = st.checkTolerance(ctx, a, entry.Tolerance, rec)
+	// The verdict is set before the activity's after hooks, so they see it.
+	return st.activity(ctx, step, a, func(ctx context.Context, rec *journal.Record) {
+		met := st.checkTolerance(ctx, a, entry.Tolerance, rec)
+		rec.ToleranceMet = &met
 	})
-	rec.ToleranceMet = &met
-	return rec
 }
 
 // checkTolerance runs inside the activity's hooks, so the verdict is part

@@ -129,3 +129,20 @@ func (c *Control) verdict(n *node, met bool, done time.Time) {
 	n.span.SetAttributes(keyActivityToleranceMet.Bool(met))
 	n.span.AddEvent(eventTolerance, trace.WithTimestamp(at), trace.WithAttributes(keyToleranceMet.Bool(met)))
 }
+
+// Pause implements run.Hooks: a "pause" event on the activity's span.
+func (c *Control) Pause(ctx context.Context, _ run.Step, which string, seconds float64) {
+	if c.off() {
+		return
+	}
+	n := c.own(ctx, keyActivity)
+	if n == nil {
+		return
+	}
+	n.span.AddEvent(eventPause, trace.WithAttributes(keyPauseWhich.String(which), keyPauseSeconds.Float64(seconds)))
+	if which == "after" {
+		c.mu.Lock()
+		n.checkedAt = time.Now()
+		c.mu.Unlock()
+	}
+}

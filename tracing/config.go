@@ -101,9 +101,29 @@ type Config struct {
 	SpanExporter sdktrace.SpanExporter
 	// Log receives the warning of an export that failed; nil discards.
 	Log *slog.Logger
+	// File, when set, is a local file the trace is also written to, in
+	// the OTLP/JSON file format. With Exporter unset it is the only
+	// destination, so a run with nothing configured keeps its trace
+	// without touching the network.
+	File string
 }
 
 // withDefaults fills in the defaults of the fields that have one.
+// exportsOut reports whether spans go to an exporter: one is injected or
+// configured, or none is and there is no local file to keep them instead
+// (then the default exporter applies).
+func (c Config) exportsOut() bool {
+	switch {
+	case c.SpanExporter != nil:
+		return true
+	case c.Exporter == ExporterNone:
+		return false
+	case c.Exporter == ExporterUnset:
+		return c.File == ""
+	}
+	return true
+}
+
 func (c Config) withDefaults() Config {
 	if c.Protocol == "" {
 		c.Protocol = DefaultProtocol

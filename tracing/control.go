@@ -11,7 +11,6 @@ import (
 
 	"github.com/chaostracing/chaostracing/control"
 	"github.com/chaostracing/chaostracing/journal"
-	"github.com/chaostracing/chaostracing/run"
 	"github.com/chaostracing/chaostracing/value"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
@@ -26,6 +25,7 @@ import (
 // and the continuous hypothesis need.
 type Control struct {
 	preset *Config
+	file   string // also write the trace to this local file, when set
 	getenv func(string) string
 	// exporter replaces the configured exporter (tests).
 	exporter sdktrace.SpanExporter
@@ -50,10 +50,24 @@ var (
 	_ control.Cleaner    = (*Control)(nil)
 )
 
+// Option changes a Control made by New.
+type Option func(*Control)
+
+// WithFile also writes the run's trace to a local file in the OTLP/JSON
+// file format (see FileExporter). When nothing else is configured, the
+// file is the only destination: no network is used.
+func WithFile(path string) Option { return func(c *Control) { c.file = path } }
+
 // New returns a Control configured, when the run starts, from its
 // declaration's arguments, the experiment's configuration and the OTEL_*
 // environment (see ConfigFrom).
-func New() *Control { return &Control{} }
+func New(opts ...Option) *Control {
+	c := &Control{}
+	for _, opt := range opts {
+		opt(c)
+	}
+	return c
+}
 
 // NewFromConfig returns a Control that traces with cfg, whatever its
 // declaration and the experiment say: for a control the CLI adds itself.
@@ -117,6 +131,9 @@ func (c *Control) config(s control.Settings) (Config, error) {
 	for _, w := range warnings {
 		c.log.Warn("Tracing: " + w)
 	}
+	if off, _ := asBool(c.env("OTEL_SDK_DISABLED")); !off {
+		cfg.File = c.file // OTEL_SDK_DISABLED turns the local file off too
+	}
 	return cfg, nil
 }
 
@@ -141,20 +158,3 @@ func (c *Control) Cleanup(ctx context.Context) {
 
 // off reports whether tracing is off for this control.
 func (c *Control) off() bool { return c.tracer == nil }
-
-// Pause implements run.Hooks: a "pause" event on the activity's span.
-func (c *Control) Pause(ctx context.Context, _ run.Step, which string, seconds float64) {
-	if c.off() {
-		return
-	}
-	n := c.own(ctx, keyActivity)
-	if n == nil {
-		return
-	}
-	n.span.AddEvent(eventPause, trace.WithAttributes(keyPauseWhich.String(which), keyPauseSeconds.Float64(seconds)))
-	if which == "after" {
-		c.mu.Lock()
-		n.checkedAt = time.Now()
-		c.mu.Unlock()
-	}
-}

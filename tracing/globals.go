@@ -24,6 +24,9 @@ var (
 var (
 	// active is the Provider of the latest Setup not yet shut down.
 	active atomic.Pointer[Provider]
+	// reporting is the reporter of the latest Setup not yet shut down,
+	// set as soon as it exists.
+	reporting atomic.Pointer[reporter]
 	// globalsMu serialises the swaps of OpenTelemetry's globals.
 	globalsMu sync.Mutex
 	// routeOnce installs routedErrors as the global error handler.
@@ -33,18 +36,22 @@ var (
 	fallbackErrors otel.ErrorHandler
 )
 
-// install makes p's tracer provider and propagator OpenTelemetry's
-// globals, remembering the previous ones, and routes OpenTelemetry's
-// errors to p's reporter.
-func install(p *Provider) {
-	globalsMu.Lock()
-	defer globalsMu.Unlock()
+// activate routes OpenTelemetry's errors to p's reporter.
+func activate(p *Provider) {
 	routeOnce.Do(func() {
 		if h := otel.GetErrorHandler(); h != initialErrorHandler {
 			fallbackErrors = h
 		}
 		otel.SetErrorHandler(routedErrors{})
 	})
+	reporting.Store(p.report)
+}
+
+// install makes p's tracer provider and propagator OpenTelemetry's
+// globals, remembering the previous ones.
+func install(p *Provider) {
+	globalsMu.Lock()
+	defer globalsMu.Unlock()
 	p.prevTP = otel.GetTracerProvider()
 	p.prevProp = otel.GetTextMapPropagator()
 	otel.SetTracerProvider(p.tp)
@@ -72,6 +79,7 @@ func uninstall(p *Provider) {
 		otel.SetTextMapPropagator(prev)
 	}
 	active.CompareAndSwap(p, nil)
+	reporting.CompareAndSwap(p.report, nil)
 }
 
 // routedErrors is OpenTelemetry's global error handler once a run was set
@@ -82,8 +90,8 @@ type routedErrors struct{}
 
 // Handle implements otel.ErrorHandler.
 func (routedErrors) Handle(err error) {
-	if p := active.Load(); p != nil && p.report != nil {
-		p.report.otelError(err)
+	if r := reporting.Load(); r != nil {
+		r.otelError(err)
 		return
 	}
 	if fallbackErrors != nil {

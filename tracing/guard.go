@@ -2,6 +2,7 @@ package tracing
 
 import (
 	"context"
+	"errors"
 	"sync/atomic"
 	"time"
 
@@ -23,6 +24,7 @@ type guard struct {
 	cancel  context.CancelFunc
 	aborted atomic.Bool
 	closer  func() // releases what the exporter does not (idle connections)
+	lastErr atomic.Pointer[error]
 }
 
 var _ sdktrace.SpanExporter = (*guard)(nil)
@@ -41,8 +43,26 @@ func (g *guard) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	defer context.AfterFunc(g.stop, cancel)()
-	if err := g.inner.ExportSpans(ctx, spans); err != nil && !g.aborted.Load() {
+	err := g.inner.ExportSpans(ctx, spans)
+	aborted := g.aborted.Load()
+	switch {
+	case err == nil:
+	case aborted && errors.Is(err, context.Canceled):
+		// The abort itself, which says nothing of why the export hung.
+	case aborted:
+		g.lastErr.Store(&err)
+	default:
+		g.lastErr.Store(&err)
 		g.report.exportFailed(err)
+	}
+	return nil
+}
+
+// lastError returns the latest export error, kept even after abort so the
+// warning of a flush that timed out can name the cause.
+func (g *guard) lastError() error {
+	if e := g.lastErr.Load(); e != nil {
+		return *e
 	}
 	return nil
 }

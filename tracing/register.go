@@ -10,9 +10,9 @@ var Modules = []string{"chaostracing.control", "chaostracing.oltp"}
 
 // Register makes Control the implementation of the modules in Modules, so
 // experiments written for the Python extension are traced natively,
-// unchanged.
-func Register(reg *control.Registry) {
+// unchanged. opts apply to every Control made.
+func Register(reg *control.Registry, opts ...Option) {
 	for _, m := range Modules {
-		reg.Register(m, func() control.Control { return New() })
+		reg.Register(m, func() control.Control { return New(opts...) })
 	}
 }

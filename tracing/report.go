@@ -31,9 +31,17 @@ func (r *reporter) exportFailed(err error) {
 	r.problem(fmt.Sprintf("Could not export the trace to %s: %s; the run is not affected", r.target, r.reason(err)))
 }
 
-// timedOut reports spans still unsent when the flush timeout ran out.
-func (r *reporter) timedOut() {
-	r.problem(fmt.Sprintf("Could not export the trace to %s: no answer within %s; the run is not affected", r.target, r.timeout))
+// timedOut reports spans still unsent when the flush timeout ran out;
+// cause is the last export error seen, if any, which names what went
+// wrong better than the timeout itself.
+func (r *reporter) timedOut(cause error) {
+	why := fmt.Sprintf("no answer within %s", r.timeout)
+	if cause != nil {
+		if reason := r.reason(cause); reason != why {
+			why = fmt.Sprintf("%s (gave up after %s)", reason, r.timeout)
+		}
+	}
+	r.problem(fmt.Sprintf("Could not export the trace to %s: %s; the run is not affected", r.target, why))
 }
 
 // otelError reports an error OpenTelemetry handed to the global handler
@@ -51,16 +59,45 @@ func (r *reporter) problem(msg string) {
 	r.log.Debug(msg)
 }
 
-// reason words an export error briefly.
+// reason words an export error briefly. The exporters wrap the cause of
+// their last retry in the context's deadline error, so the cause is looked
+// for first and the timeout is the answer only when nothing else is known.
 func (r *reporter) reason(err error) string {
-	var timeout interface{ Timeout() bool }
 	msg := err.Error()
-	switch {
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &timeout) && timeout.Timeout(),
-		strings.Contains(msg, "DeadlineExceeded"), strings.Contains(msg, "deadline exceeded"):
-		return fmt.Sprintf("no answer within %s", r.timeout)
-	case errors.Is(err, syscall.ECONNREFUSED), strings.Contains(msg, "connection refused"):
+	if errors.Is(err, syscall.ECONNREFUSED) || strings.Contains(msg, "connection refused") {
 		return "connection refused"
 	}
+	if cause := retryCause(msg); cause != "" {
+		return cause
+	}
+	var timeout interface{ Timeout() bool }
+	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &timeout) && timeout.Timeout()) || isTimeoutText(msg) {
+		return fmt.Sprintf("no answer within %s", r.timeout)
+	}
 	return msg
+}
+
+// retryCause extracts what a server answered from the exporters' retry
+// errors: the gRPC status ("rpc error: code = Unavailable desc = ...") or
+// the HTTP body of a retryable failure ("retry-able request failure:
+// body: overloaded").
+func retryCause(msg string) string {
+	if _, rest, ok := strings.Cut(msg, "rpc error: "); ok && !isTimeoutText(rest) {
+		return "rpc error: " + rest
+	}
+	if _, body, ok := strings.Cut(msg, "retry-able request failure: "); ok && !isTimeoutText(body) {
+		return "the collector answered with an error (" + strings.TrimPrefix(body, "body: ") + ")"
+	}
+	return ""
+}
+
+// isTimeoutText recognises the wordings of a request that got no answer
+// in time.
+func isTimeoutText(s string) bool {
+	for _, t := range []string{"DeadlineExceeded", "deadline exceeded", "Client.Timeout", "i/o timeout"} {
+		if strings.Contains(s, t) {
+			return true
+		}
+	}
+	return false
 }

@@ -17,6 +17,7 @@ import (
 // changes no global.
 type Provider struct {
 	cfg    Config
+	file   *FileExporter // the local trace file, when configured
 	tp     *sdktrace.TracerProvider
 	tracer trace.Tracer
 	prop   *propagator
@@ -39,35 +40,48 @@ type Provider struct {
 func Setup(ctx context.Context, cfg Config) (*Provider, error) {
 	cfg = cfg.withDefaults()
 	p := &Provider{cfg: cfg, tracer: noopTracer}
-	if cfg.Exporter == ExporterNone && cfg.SpanExporter == nil {
+	network := cfg.exportsOut()
+	if !network && cfg.File == "" {
 		return p, nil
 	}
 	prop, err := newPropagator(cfg.Propagators)
 	if err != nil {
 		return nil, err
 	}
-	exp := exporter{SpanExporter: cfg.SpanExporter, target: "the configured exporter"}
-	if cfg.SpanExporter == nil {
-		if exp, err = newExporter(ctx, cfg); err != nil {
+	var processors []sdktrace.TracerProviderOption
+	if cfg.File != "" {
+		if p.file, err = NewFileExporter(cfg.File); err != nil {
 			return nil, err
 		}
+		processors = append(processors, sdktrace.WithBatcher(p.file, batchOptions(cfg)...))
 	}
-	res, err := resource.New(ctx,
+	exp := exporter{target: cfg.File}
+	if network {
+		exp = exporter{SpanExporter: cfg.SpanExporter, target: "the configured exporter"}
+		if cfg.SpanExporter == nil {
+			if exp, err = newExporter(ctx, cfg); err != nil {
+				return nil, err
+			}
+		}
+	}
+	p.report = newReporter(cfg.Log, exp.target, cfg.FlushTimeout)
+	if network {
+		p.guard = newGuard(exp.SpanExporter, p.report, exp.closer)
+		processors = append(processors, sdktrace.WithBatcher(p.guard, batchOptions(cfg)...))
+	}
+	// From here OpenTelemetry's errors (a malformed OTEL_RESOURCE_ATTRIBUTES
+	// is reported while the tracer provider is made) go to p's reporter.
+	activate(p)
+	res, _ := resource.New(ctx,
 		resource.WithAttributes(keyServiceName.String(cfg.ServiceName)),
 		resource.WithFromEnv(),
 		resource.WithTelemetrySDK(),
 	)
-	if err != nil {
-		// A malformed OTEL_RESOURCE_ATTRIBUTES: keep what could be read.
-		cfg.Log.Warn("Tracing: " + err.Error())
+	if res == nil {
+		res = resource.NewSchemaless(keyServiceName.String(cfg.ServiceName))
 	}
-	p.report = newReporter(cfg.Log, exp.target, cfg.FlushTimeout)
-	p.guard = newGuard(exp.SpanExporter, p.report, exp.closer)
 	p.prop = prop
-	p.tp = sdktrace.NewTracerProvider(
-		sdktrace.WithBatcher(p.guard, batchOptions(cfg)...),
-		sdktrace.WithResource(res),
-	)
+	p.tp = sdktrace.NewTracerProvider(append(processors, sdktrace.WithResource(res))...)
 	p.tracer = p.tp.Tracer(TracerName)
 	install(p)
 	return p, nil
@@ -115,12 +129,12 @@ func (p *Provider) Shutdown(ctx context.Context) error {
 		if fctx.Err() == nil {
 			_ = p.tp.Shutdown(fctx)
 		}
-		if fctx.Err() != nil {
+		if fctx.Err() != nil && p.guard != nil {
 			p.guard.abort()
 			gctx, gcancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 			_ = p.tp.Shutdown(gctx)
 			gcancel()
-			p.report.timedOut()
+			p.report.timedOut(p.guard.lastError())
 		}
 		uninstall(p)
 	})

@@ -104,6 +104,10 @@ func TestResource(t *testing.T) {
 	if r["service.name"] != "chaos" {
 		t.Errorf("OTEL_SERVICE_NAME: %v", r)
 	}
+	r = resourceOf(t, map[string]string{"OTEL_RESOURCE_ATTRIBUTES": "broken,team=sre", "OTEL_SERVICE_NAME": ""})
+	if r["service.name"] != "chaostoolkit" || r["team"] != "sre" {
+		t.Errorf("malformed OTEL_RESOURCE_ATTRIBUTES: %v", r)
+	}
 }
 
 func TestSpanLimitsAndSamplerFollowTheEnvironment(t *testing.T) {
@@ -191,7 +195,7 @@ func TestOneWarningPerRun(t *testing.T) {
 	r := newReporter(l.logger(), "there", time.Second)
 	r.exportFailed(errors.New("one"))
 	r.exportFailed(errors.New("two"))
-	r.timedOut()
+	r.timedOut(nil)
 	if w := l.warnings(); len(w) != 1 || !strings.Contains(w[0], "Could not export the trace to there: one; the run is not affected") {
 		t.Errorf("warnings %q", w)
 	}
@@ -210,6 +214,30 @@ func TestOpenTelemetryErrorsGoToTheActiveRun(t *testing.T) {
 	otel.Handle(errors.New("again"))
 	p.Shutdown(bg)
 	if w := l.warnings(); len(w) != 1 || !strings.Contains(w[0], "OTLP partial success: 2 spans rejected") {
+		t.Errorf("warnings %q", w)
+	}
+}
+
+// The warning names the cause hidden in an exporter's retry error, and a
+// flush that times out names the last cause seen.
+func TestWarningNamesTheCause(t *testing.T) {
+	r := newReporter(nil, "there", 2*time.Second)
+	tests := map[string]string{
+		"context deadline exceeded: rpc error: code = Unavailable desc = connection error: desc = \"transport: Error while dialing: dial tcp 127.0.0.1:1: connect: connection refused\"": "connection refused",
+		"context deadline exceeded: retry-able request failure: body: overloaded":                                                                                                        "the collector answered with an error (overloaded)",
+		"rpc error: code = Unauthenticated desc = missing token":                                                                                                                         "rpc error: code = Unauthenticated desc = missing token",
+		"context deadline exceeded": "no answer within 2s",
+		"rpc error: code = DeadlineExceeded desc = context deadline exceeded": "no answer within 2s",
+	}
+	for msg, want := range tests {
+		if got := r.reason(errors.New(msg)); got != want {
+			t.Errorf("reason(%q) = %q, want %q", msg, got, want)
+		}
+	}
+	l := &logBuffer{}
+	r = newReporter(l.logger(), "there", 2*time.Second)
+	r.timedOut(errors.New("context deadline exceeded: retry-able request failure: body: overloaded"))
+	if w := l.warnings(); len(w) != 1 || !strings.Contains(w[0], "there: the collector answered with an error (overloaded) (gave up after 2s)") {
 		t.Errorf("warnings %q", w)
 	}
 }

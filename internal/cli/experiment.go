@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/chaostracing/chaostracing/control"
 	"github.com/chaostracing/chaostracing/experiment"
@@ -11,6 +12,7 @@ import (
 	"github.com/chaostracing/chaostracing/provider/python"
 	"github.com/chaostracing/chaostracing/run"
 	"github.com/chaostracing/chaostracing/tracing"
+	"github.com/chaostracing/chaostracing/value"
 )
 
 // session is what loading an experiment for a run or a validation gives:
@@ -25,7 +27,11 @@ type session struct {
 // unless skipped, validates it fully (document, configuration, providers,
 // control modules), logging each problem. It returns a reported exitError
 // on failure.
-func (app *App) load(ctx context.Context, source string, opts run.Options, cf *controlFlags, validate bool) (*session, error) {
+//
+// traceFile, when set, is where the run's trace is kept locally; the
+// tracing control is then added as a global control when no control
+// declares it, so every run records its trace.
+func (app *App) load(ctx context.Context, source string, opts run.Options, cf *controlFlags, validate bool, traceFile string) (*session, error) {
 	globals, err := cf.load(app.settingsPath())
 	if err != nil {
 		return nil, err
@@ -39,7 +45,10 @@ func (app *App) load(ctx context.Context, source string, opts run.Options, cf *c
 		app.reportInvalid(err)
 		return nil, &exitError{Code: ExitFailed}
 	}
-	s := &session{exp: exp, runner: runner, controls: app.newDispatcher(exp, globals, runner)}
+	if traceFile != "" && !declaresTracing(exp, globals) {
+		globals = append(globals, defaultTracing())
+	}
+	s := &session{exp: exp, runner: runner, controls: app.newDispatcher(exp, globals, runner, traceFile)}
 	runner.Hooks = s.controls
 	if validate {
 		err = app.validate(ctx, s, opts)
@@ -94,20 +103,55 @@ func (app *App) newRunner() *run.Runner {
 
 // newDispatcher builds the run's controls; python controls share the
 // python provider's interpreter.
-func (app *App) newDispatcher(exp *experiment.Experiment, globals []*experiment.Control, runner *run.Runner) *control.Dispatcher {
+func (app *App) newDispatcher(exp *experiment.Experiment, globals []*experiment.Control, runner *run.Runner, traceFile string) *control.Dispatcher {
 	opts := []control.Option{control.WithLogger(app.log)}
 	if p, ok := runner.Providers.Lookup("python"); ok {
 		if py, ok := p.(*python.Provider); ok {
 			opts = append(opts, control.WithPython(py))
 		}
 	}
-	return control.NewDispatcher(exp, globals, app.controlRegistry(), opts...)
+	return control.NewDispatcher(exp, globals, app.controlRegistry(traceFile), opts...)
 }
 
 // controlRegistry returns the Go controls this binary knows: the tracing
-// control under the Python extension's module names.
-func (app *App) controlRegistry() *control.Registry {
+// control under the Python extension's module names, keeping its trace in
+// traceFile when set.
+func (app *App) controlRegistry(traceFile string) *control.Registry {
 	reg := control.NewRegistry()
-	tracing.Register(reg)
+	var opts []tracing.Option
+	if traceFile != "" {
+		opts = append(opts, tracing.WithFile(traceFile))
+	}
+	tracing.Register(reg, opts...)
 	return reg
+}
+
+// defaultTracing is the global tracing control every run gets unless
+// tracing is turned off or a control declares it already.
+func defaultTracing() *experiment.Control {
+	return &experiment.Control{
+		Name:      "chaostracing",
+		Path:      "(default tracing)",
+		Provider:  value.NewObject("type", "python", "module", "chaostracing.oltp"),
+		Automatic: true,
+	}
+}
+
+// declaresTracing reports whether any control of the run, global or in
+// the experiment at any level, is the tracing control.
+func declaresTracing(exp *experiment.Experiment, globals []*experiment.Control) bool {
+	isTracing := func(list []*experiment.Control) bool {
+		for _, c := range list {
+			if c.Provider != nil && slices.Contains(tracing.Modules, c.Module()) {
+				return true
+			}
+		}
+		return false
+	}
+	found := isTracing(globals) || isTracing(exp.Controls)
+	if exp.Hypothesis != nil {
+		found = found || isTracing(exp.Hypothesis.Controls)
+	}
+	exp.EachActivity(func(a *experiment.Activity) { found = found || isTracing(a.Controls) })
+	return found
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -29,6 +30,8 @@ type runFlags struct {
 	hypothesisStrategy string
 	frequency          float64
 	failFast           bool
+	traceFile          string
+	noTrace            bool
 }
 
 func (app *App) runCommand() *cobra.Command {
@@ -60,6 +63,8 @@ experiment is invalid; 2 for a wrong command line.`,
 	fl.StringVar(&f.hypothesisStrategy, "hypothesis-strategy", "", "when the hypothesis runs: default, before-method-only, after-method-only, during-method-only or continuously")
 	fl.Float64Var(&f.frequency, "hypothesis-frequency", 1.0, "seconds between two continuous hypothesis checks")
 	fl.BoolVar(&f.failFast, "fail-fast", false, "stop the run at the first deviation of a continuous hypothesis")
+	fl.StringVar(&f.traceFile, "trace-file", "", "where the run's trace is kept, as OTLP JSON lines (default chaostracing-trace.jsonl beside the journal)")
+	fl.BoolVar(&f.noTrace, "no-trace", false, "do not trace the run (no trace file, no default tracing control)")
 	f.varFlags.register(cmd)
 	f.controlFlags.register(cmd)
 	return cmd
@@ -92,7 +97,7 @@ func (app *App) run(parent context.Context, source string, f *runFlags) error {
 	if err != nil {
 		return err
 	}
-	s, err := app.load(parent, source, opts, &f.controlFlags, !f.noValidation)
+	s, err := app.load(parent, source, opts, &f.controlFlags, !f.noValidation, f.tracePath())
 	if err != nil {
 		return err
 	}
@@ -108,10 +113,30 @@ func (app *App) run(parent context.Context, source string, f *runFlags) error {
 	}
 	writeErr := app.writeJournal(j, f.journalPath)
 	app.closeControls(s.controls)
+	app.printSummary(j)
+	app.logTraceFile(f.tracePath())
 	if writeErr != nil {
 		return writeErr
 	}
 	return codeOnly(run.ExitCode(j))
+}
+
+// tracePath is where the trace file goes: --trace-file, else beside the
+// journal; "" with --no-trace.
+func (f *runFlags) tracePath() string {
+	switch {
+	case f.noTrace:
+		return ""
+	case f.traceFile != "":
+		return f.traceFile
+	}
+	return filepath.Join(filepath.Dir(f.journalPath), "chaostracing-trace.jsonl")
+}
+
+func (app *App) logTraceFile(path string) {
+	if fi, err := os.Stat(path); path != "" && err == nil && fi.Size() > 0 {
+		app.log.Info("Trace written to " + path)
+	}
 }
 
 // closeTimeout bounds the controls' cleanup (the trace flush among them)
@@ -197,7 +222,7 @@ func (app *App) interruption(sig os.Signal) error {
 func (app *App) writeJournal(j *journal.Journal, path string) error {
 	err := j.Write(path)
 	if err == nil {
-		app.log.Debug("Journal written to " + path)
+		app.log.Info("Journal written to " + path)
 		return nil
 	}
 	app.log.Error(fmt.Sprintf("%v; the journal follows on stderr", err))

@@ -23,7 +23,7 @@ Exits 0 when the experiment is valid, 1 otherwise.`,
 			if err := vars.apply(&opts); err != nil {
 				return err
 			}
-			_, err := app.load(cmd.Context(), args[0], opts, &controls, true)
+			_, err := app.load(cmd.Context(), args[0], opts, &controls, true, "")
 			return err
 		},
 	}

@@ -16,17 +16,20 @@ import (
 const DefaultServiceName = "chaostoolkit"
 
 // Tag keys written by the conversion, as the removed OpenTelemetry Jaeger
-// exporter wrote them.
+// exporter wrote them, except the instrumentation scope: the current
+// rules for non-OTLP formats name it otel.scope.*, which is what the
+// Collector's Jaeger receiver turns back into the span's scope (the older
+// otel.library.* keys would arrive as plain attributes).
 const (
-	keyServiceName    = "service.name"
-	keyLibraryName    = "otel.library.name"
-	keyLibraryVersion = "otel.library.version"
-	keyError          = "error"
-	keySpanKind       = "span.kind"
-	keyStatusCode     = "otel.status_code"
-	keyStatusMessage  = "otel.status_description"
-	keyEventName      = "event"
-	keyEventDropped   = "otel.event.dropped_attributes_count"
+	keyServiceName   = "service.name"
+	keyScopeName     = "otel.scope.name"
+	keyScopeVersion  = "otel.scope.version"
+	keyError         = "error"
+	keySpanKind      = "span.kind"
+	keyStatusCode    = "otel.status_code"
+	keyStatusMessage = "otel.status_description"
+	keyEventName     = "event"
+	keyEventDropped  = "otel.event.dropped_attributes_count"
 )
 
 // toBatches converts spans into one Batch per distinct resource, in the
@@ -127,9 +130,9 @@ func spanTags(s sdktrace.ReadOnlySpan) []*jaeger.Tag {
 	tags := make([]*jaeger.Tag, 0, len(attrs)+6)
 	tags = appendTags(tags, attrs)
 	if scope := s.InstrumentationScope(); scope.Name != "" {
-		tags = append(tags, stringTag(keyLibraryName, scope.Name))
+		tags = append(tags, stringTag(keyScopeName, scope.Name))
 		if scope.Version != "" {
-			tags = append(tags, stringTag(keyLibraryVersion, scope.Version))
+			tags = append(tags, stringTag(keyScopeVersion, scope.Version))
 		}
 	}
 	if kind := s.SpanKind(); kind != trace.SpanKindUnspecified {

@@ -33,7 +33,7 @@
 // slices; slices and maps as JSON strings); the span kind becomes the
 // span.kind tag; an Error status adds error=true, and any set status adds
 // otel.status_code and otel.status_description; the instrumentation scope
-// becomes otel.library.name and otel.library.version; events become logs
+// becomes otel.scope.name and otel.scope.version; events become logs
 // with an "event" field holding the name; links become FOLLOWS_FROM
 // references. This follows the removed go.opentelemetry.io/otel/exporters/jaeger
 // mapping, except that internal spans also get span.kind=internal so that

@@ -285,8 +285,8 @@ func checkFixtureRoot(t *testing.T, s *jaeger.Span) {
 	wantStringTag(t, tags, "tags", `["k8s","pod"]`)
 	wantStringTag(t, tags, "span.kind", "server")
 	wantStringTag(t, tags, "otel.status_code", "OK")
-	wantStringTag(t, tags, "otel.library.name", "chaostracing")
-	wantStringTag(t, tags, "otel.library.version", "0.1.0")
+	wantStringTag(t, tags, "otel.scope.name", "chaostracing")
+	wantStringTag(t, tags, "otel.scope.version", "0.1.0")
 	if tags["error"] != nil || tags["otel.status_description"] != nil {
 		t.Errorf("root has error tags: %v", s.Tags)
 	}

@@ -61,7 +61,7 @@ func TestUDPThroughTracerProvider(t *testing.T) {
 	checkSDKSpan(t, gotRoot.Spans[0], root.SpanContext(), trace.SpanContext{})
 	checkSDKSpan(t, gotChild.Spans[0], child.SpanContext(), root.SpanContext())
 	tags := tagsByKey(gotChild.Spans[0].Tags)
-	wantStringTag(t, tags, "otel.library.version", "1.2.3")
+	wantStringTag(t, tags, "otel.scope.version", "1.2.3")
 	wantStringTag(t, tags, "otel.status_description", "deviated")
 	if tags["error"] == nil || !tags["error"].GetVBool() || tags["n"].GetVLong() != 7 {
 		t.Errorf("child tags %v", gotChild.Spans[0].Tags)
