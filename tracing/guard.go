@@ -3,6 +3,7 @@ package tracing
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -47,8 +48,9 @@ func (g *guard) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) 
 	aborted := g.aborted.Load()
 	switch {
 	case err == nil:
-	case aborted && errors.Is(err, context.Canceled):
-		// The abort itself, which says nothing of why the export hung.
+	case aborted && (errors.Is(err, context.Canceled) || strings.Contains(err.Error(), context.Canceled.Error())):
+		// The abort itself, which says nothing of why the export hung
+		// (some exporters keep only the text of the error they wrap).
 	case aborted:
 		g.lastErr.Store(&err)
 	default:

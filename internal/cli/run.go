@@ -32,6 +32,9 @@ type runFlags struct {
 	failFast           bool
 	traceFile          string
 	noTrace            bool
+	traceEndpoint      string
+	traceProtocol      string
+	traceHeaders       []string
 }
 
 func (app *App) runCommand() *cobra.Command {
@@ -65,6 +68,9 @@ experiment is invalid; 2 for a wrong command line.`,
 	fl.BoolVar(&f.failFast, "fail-fast", false, "stop the run at the first deviation of a continuous hypothesis")
 	fl.StringVar(&f.traceFile, "trace-file", "", "where the run's trace is kept, as OTLP JSON lines (default chaostracing-trace.jsonl beside the journal)")
 	fl.BoolVar(&f.noTrace, "no-trace", false, "do not trace the run (no trace file, no default tracing control)")
+	fl.StringVar(&f.traceEndpoint, "trace-endpoint", "", "send the trace over OTLP to this endpoint too (sets OTEL_EXPORTER_OTLP_ENDPOINT), e.g. http://localhost:4318")
+	fl.StringVar(&f.traceProtocol, "trace-protocol", "", "OTLP protocol: grpc or http/protobuf (sets OTEL_EXPORTER_OTLP_PROTOCOL)")
+	fl.StringArrayVar(&f.traceHeaders, "trace-header", nil, "header sent with OTLP exports, key=value (repeatable; sets OTEL_EXPORTER_OTLP_HEADERS)")
 	f.varFlags.register(cmd)
 	f.controlFlags.register(cmd)
 	return cmd
@@ -87,6 +93,9 @@ func (f *runFlags) options() (run.Options, error) {
 	}
 	if f.frequency <= 0 {
 		return opts, usageError("--hypothesis-frequency must be a positive number of seconds")
+	}
+	if err := f.traceEnvironment(); err != nil {
+		return opts, err
 	}
 	opts.Dry = f.dry
 	return opts, f.varFlags.apply(&opts)
@@ -147,6 +156,34 @@ func (app *App) closeControls(d interface{ Close(context.Context) }) {
 	ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
 	defer cancel()
 	d.Close(ctx)
+}
+
+// traceEnvironment turns the tracing flags into the standard OTEL_*
+// variables, which the tracing control reads like any OpenTelemetry SDK
+// (flags win over the environment).
+func (f *runFlags) traceEnvironment() error {
+	if f.traceProtocol != "" && f.traceProtocol != "grpc" && f.traceProtocol != "http/protobuf" && f.traceProtocol != "http/json" {
+		return usageError("invalid value %q for --trace-protocol: choose grpc, http/protobuf or http/json", f.traceProtocol)
+	}
+	for _, h := range f.traceHeaders {
+		if k, _, ok := strings.Cut(h, "="); !ok || k == "" {
+			return usageError("invalid --trace-header %q: expected key=value", h)
+		}
+	}
+	set := map[string]string{
+		"OTEL_EXPORTER_OTLP_ENDPOINT": f.traceEndpoint,
+		"OTEL_EXPORTER_OTLP_PROTOCOL": f.traceProtocol,
+		"OTEL_EXPORTER_OTLP_HEADERS":  strings.Join(f.traceHeaders, ","),
+	}
+	for k, v := range set {
+		if v == "" {
+			continue
+		}
+		if err := os.Setenv(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // pick returns the first non-empty value: flag, then experiment runtime.
