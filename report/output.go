@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"os"
 	"regexp"
-	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/chaostracing/chaostracing/internal/redact"
 
 	"github.com/chaostracing/chaostracing/value"
 )
@@ -17,7 +18,7 @@ import (
 const MaxOutput = 32 << 10
 
 // Redacted replaces what a report must not show.
-const Redacted = "***"
+const Redacted = redact.Mask
 
 // hiddenKeys are the keys of an activity document never shown: the
 // secrets and configuration an activity may declare or carry.
@@ -105,10 +106,6 @@ func truncateText(s string, limit int) string {
 	return s[:keep] + fmt.Sprintf("\n… (%d more bytes not shown)", len(s)-keep)
 }
 
-// minSecretLen is the shortest secret value a SecretsRedactor replaces:
-// shorter ones ("1", "yes") would blank out unrelated text.
-const minSecretLen = 4
-
 // SecretsRedactor returns a function that replaces, in any text, the
 // values of the secrets an experiment document declares: inline values,
 // and those of "env" secrets as getenv (os.LookupEnv when nil) finds them
@@ -154,44 +151,7 @@ func SecretsRedactor(experiment *value.Object, getenv func(string) (string, bool
 // NewRedactor returns a function that replaces each of the given values
 // (those at least 4 bytes long), and its JSON-escaped form, with "***".
 func NewRedactor(secrets ...string) func(string) string {
-	seen := map[string]bool{}
-	for _, s := range secrets {
-		if len(s) < minSecretLen {
-			continue
-		}
-		seen[s] = true
-		if e := jsonEscaped(s); e != s {
-			seen[e] = true
-		}
-	}
-	if len(seen) == 0 {
-		return identity
-	}
-	patterns := make([]string, 0, len(seen))
-	for s := range seen {
-		patterns = append(patterns, s)
-	}
-	// Longer first, so that a secret holding another is replaced whole.
-	sort.Slice(patterns, func(i, j int) bool {
-		if len(patterns[i]) != len(patterns[j]) {
-			return len(patterns[i]) > len(patterns[j])
-		}
-		return patterns[i] < patterns[j]
-	})
-	pairs := make([]string, 0, 2*len(patterns))
-	for _, p := range patterns {
-		pairs = append(pairs, p, Redacted)
-	}
-	r := strings.NewReplacer(pairs...)
-	return r.Replace
+	return redact.New(secrets...).String
 }
 
 func identity(s string) string { return s }
-
-// jsonEscaped is s as it appears inside a JSON string.
-func jsonEscaped(s string) string {
-	var buf bytes.Buffer
-	_ = value.Encode(&buf, s, "")
-	out := strings.TrimRight(buf.String(), "\n")
-	return out[1 : len(out)-1]
-}

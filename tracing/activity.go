@@ -82,7 +82,7 @@ func (c *Control) record(n *node, s run.Step, r *journal.Record) {
 	}
 	switch {
 	case r.Failed():
-		lines := c.red.strings(r.Exception)
+		lines := c.red.Strings(r.Exception)
 		f := failureOf(lines)
 		attrs = append(attrs, keyActivityError.StringSlice(lines), keyErrorType.String(f.typ))
 		span.AddEvent(eventException, trace.WithAttributes(f.attributes()...))

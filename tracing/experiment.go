@@ -29,7 +29,7 @@ func (c *Control) startRoot(ctx context.Context, s control.Settings) {
 		title = experiment.PyStr(s.Scope.Substitute(s.Experiment.Title))
 	}
 	c.root, _ = c.start(parent, keyExperiment, spanExperiment, trace.WithAttributes(
-		keyExperimentTitle.String(c.red.string(title)),
+		keyExperimentTitle.String(c.red.String(title)),
 		keyPlatformFull.String(platform),
 	))
 }

@@ -40,7 +40,7 @@ func (c *Control) AfterHypothesis(ctx context.Context, s run.Step, h *journal.Hy
 		c.settle(h)
 		n.span.SetAttributes(keyHypothesisMet.Bool(h.Met))
 		if !h.Met {
-			n.span.SetStatus(codes.Error, c.red.string(missMessage(h)))
+			n.span.SetStatus(codes.Error, c.red.String(missMessage(h)))
 		}
 	}
 	now := time.Now()

@@ -35,12 +35,12 @@ func effectiveOutputMax(n int) int {
 // secret that straddles the cut, are ever encoded, so a 16 MiB HTTP body
 // costs no more than a short one.
 func renderOutput(v any, limit int, red *redactor) string {
-	slack := red.slack()
+	slack := red.Longest()
 	var b strings.Builder
 	b.Grow(min(limit, 96))
 	w := &boundedWriter{limit: limit + 2*slack + len(truncatedMarker), b: &b}
 	writeJSON(w, v, true)
-	text := red.string(b.String())
+	text := red.String(b.String())
 	if w.cut {
 		// The encoding stopped early: the last slack bytes may hold the
 		// start of a secret whose end was not seen.

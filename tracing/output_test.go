@@ -150,12 +150,12 @@ func TestRedactor(t *testing.T) {
 		`"q\"uo\\te"`:               `"***"`,
 		"nothing secret in here at": "nothing secret in here at",
 	} {
-		if got := red.string(in); got != want {
+		if got := red.String(in); got != want {
 			t.Errorf("%q: %q, want %q", in, got, want)
 		}
 	}
 	var none *redactor
-	if none.string("x") != "x" || newRedactor(nil).string("password") != "password" {
+	if none.String("x") != "x" || newRedactor(nil).String("password") != "password" {
 		t.Error("a redactor without secrets changed text")
 	}
 }

@@ -60,7 +60,7 @@ func appendURL(attrs []attribute.KeyValue, raw string, red *redactor) []attribut
 	if err != nil || u.Host == "" {
 		return attrs
 	}
-	attrs = append(attrs, keyURLFull.String(red.string(safeURL(u))), keyServerAddress.String(u.Hostname()))
+	attrs = append(attrs, keyURLFull.String(red.String(safeURL(u))), keyServerAddress.String(u.Hostname()))
 	if port := urlPort(u); port > 0 {
 		attrs = append(attrs, keyServerPort.Int(port))
 	}

@@ -1,0 +1,126 @@
+// Package redact hides secret values in text: spans, reports and logs
+// show "***" where a secret of the run would appear.
+package redact
+
+import (
+	"bytes"
+	"sort"
+	"strings"
+
+	"github.com/chaostracing/chaostracing/value"
+)
+
+// Mask replaces every secret value.
+const Mask = "***"
+
+// MinLen is the shortest secret value replaced: shorter ones ("1",
+// "true") would blank out unrelated text.
+const MinLen = 4
+
+// Redactor replaces secret values in text. The nil Redactor, and one
+// made without secrets, change nothing.
+type Redactor struct {
+	r       *strings.Replacer
+	longest int // length of the longest pattern, in bytes
+}
+
+// New returns a Redactor for the given values of at least MinLen bytes,
+// each also in its JSON-escaped form, as it appears in an output encoded
+// as JSON.
+func New(secrets ...string) *Redactor {
+	seen := map[string]bool{}
+	for _, s := range secrets {
+		if len(s) < MinLen {
+			continue
+		}
+		seen[s] = true
+		if e := jsonEscaped(s); e != s {
+			seen[e] = true
+		}
+	}
+	if len(seen) == 0 {
+		return &Redactor{}
+	}
+	patterns := make([]string, 0, len(seen))
+	for s := range seen {
+		patterns = append(patterns, s)
+	}
+	// Longer first: the replacer tries patterns in argument order, so a
+	// secret that contains another is replaced whole.
+	sort.Slice(patterns, func(i, j int) bool {
+		if len(patterns[i]) != len(patterns[j]) {
+			return len(patterns[i]) > len(patterns[j])
+		}
+		return patterns[i] < patterns[j]
+	})
+	pairs := make([]string, 0, 2*len(patterns))
+	for _, p := range patterns {
+		pairs = append(pairs, p, Mask)
+	}
+	return &Redactor{r: strings.NewReplacer(pairs...), longest: len(patterns[0])}
+}
+
+// Values collects the string values of a secrets tree (nested objects and
+// lists walked), such as a run's resolved secrets, scope -> name -> value.
+func Values(secrets any) []string {
+	var values []string
+	var collect func(v any)
+	collect = func(v any) {
+		switch t := v.(type) {
+		case string:
+			values = append(values, t)
+		case *value.Object:
+			for _, k := range t.Keys() {
+				x, _ := t.Get(k)
+				collect(x)
+			}
+		case []any:
+			for _, x := range t {
+				collect(x)
+			}
+		}
+	}
+	collect(secrets)
+	return values
+}
+
+// String returns s with every secret replaced.
+func (r *Redactor) String(s string) string {
+	if r == nil || r.r == nil {
+		return s
+	}
+	return r.r.Replace(s)
+}
+
+// Strings returns a redacted copy of list (list itself when there is
+// nothing to redact).
+func (r *Redactor) Strings(list []string) []string {
+	if r == nil || r.r == nil {
+		return list
+	}
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = r.r.Replace(s)
+	}
+	return out
+}
+
+// Empty reports whether the Redactor has no secret to hide.
+func (r *Redactor) Empty() bool { return r == nil || r.r == nil }
+
+// Longest is the length in bytes of the longest pattern: how many bytes
+// past a cut may belong to a secret that starts before it.
+func (r *Redactor) Longest() int {
+	if r == nil {
+		return 0
+	}
+	return r.longest
+}
+
+// jsonEscaped returns s as it appears inside a JSON string.
+func jsonEscaped(s string) string {
+	var buf bytes.Buffer
+	_ = value.Encode(&buf, s, "")
+	out := strings.TrimRight(buf.String(), "\n")
+	return out[1 : len(out)-1]
+}
