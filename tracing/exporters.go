@@ -186,3 +186,31 @@ func newZipkin(cfg Config) (exporter, error) {
 	e, err := zipkin.New(cfg.Endpoint, opts...)
 	return exporter{SpanExporter: e, target: target, closer: transport.CloseIdleConnections}, err
 }
+
+// NewSpanExporter builds the network exporter cfg describes, as a run's
+// tracing would (protocols, endpoints, headers, and every export with its
+// retries bounded by the flush timeout), for programs that drive their
+// own tracer provider, such as `chaostracing export`. It also returns the
+// name warnings give the destination.
+func NewSpanExporter(ctx context.Context, cfg Config) (sdktrace.SpanExporter, string, error) {
+	e, err := newExporter(ctx, cfg.withDefaults())
+	if err != nil {
+		return nil, "", err
+	}
+	if e.closer == nil {
+		return e.SpanExporter, e.target, nil
+	}
+	return closingExporter{e.SpanExporter, e.closer}, e.target, nil
+}
+
+// closingExporter releases what its exporter's Shutdown does not.
+type closingExporter struct {
+	sdktrace.SpanExporter
+	closer func()
+}
+
+func (c closingExporter) Shutdown(ctx context.Context) error {
+	err := c.SpanExporter.Shutdown(ctx)
+	c.closer()
+	return err
+}

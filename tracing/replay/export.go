@@ -4,22 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/url"
-	"os"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/chaostracing/chaostracing/journal"
 	"github.com/chaostracing/chaostracing/tracing"
-	"github.com/chaostracing/chaostracing/tracing/jaeger"
 	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
-	"go.opentelemetry.io/otel/exporters/stdout/stdouttrace"
+
 	//lint:ignore SA1019 the Zipkin exporter is deprecated upstream; the tracing control still offers it, so export does too
-	"go.opentelemetry.io/otel/exporters/zipkin"
+
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
@@ -64,7 +57,7 @@ func NewExporter(ctx context.Context, cfg tracing.Config) (*Exporter, error) {
 		e.targets = append(e.targets, target{cfg.SpanExporter, "the configured exporter"})
 	case cfg.Exporter == tracing.ExporterNone, cfg.Exporter == tracing.ExporterUnset && cfg.File != "":
 	default:
-		t, err := newTarget(ctx, cfg, e.timeout)
+		t, err := newTarget(ctx, cfg)
 		if err != nil {
 			_ = e.Shutdown(ctx)
 			return nil, err
@@ -156,129 +149,8 @@ func (r *recorder) take() []sdktrace.ReadOnlySpan {
 	return s
 }
 
-// newTarget builds the network exporter cfg describes, as the tracing
-// control does (tracing/exporters.go): same protocols, endpoints,
-// headers and bounds. The tracing package does not export its builder,
-// and its Setup cannot take an IDGenerator; keep the two in step.
-func newTarget(ctx context.Context, cfg tracing.Config, timeout time.Duration) (target, error) {
-	switch cfg.Exporter {
-	case tracing.ExporterUnset, tracing.ExporterOTLP:
-		if cfg.Protocol == tracing.ProtocolGRPC {
-			return newOTLPGRPC(ctx, cfg, timeout)
-		}
-		return newOTLPHTTP(ctx, cfg, timeout)
-	case tracing.ExporterJaeger:
-		if strings.Contains(cfg.Endpoint, "://") {
-			e, err := jaeger.NewHTTP(cfg.Endpoint, jaeger.WithHeaders(cfg.Headers))
-			return target{e, cfg.Endpoint}, err
-		}
-		hp := cfg.Endpoint
-		if hp == "" {
-			hp = "localhost:6831"
-		}
-		e, err := jaeger.NewUDP(hp)
-		return target{e, "udp://" + hp}, err
-	case tracing.ExporterZipkin:
-		opts := []zipkin.Option{zipkin.WithClient(&http.Client{Timeout: timeout})}
-		if len(cfg.Headers) > 0 {
-			opts = append(opts, zipkin.WithHeaders(cfg.Headers))
-		}
-		name := cfg.Endpoint
-		if name == "" {
-			name = "Zipkin"
-		}
-		e, err := zipkin.New(cfg.Endpoint, opts...)
-		return target{e, name}, err
-	case tracing.ExporterStdout:
-		e, err := stdouttrace.New(stdouttrace.WithWriter(os.Stderr), stdouttrace.WithPrettyPrint())
-		return target{e, "standard error"}, err
-	}
-	return target{}, fmt.Errorf("unknown exporter '%s' (use otlp, jaeger, zipkin, stdout or none)", cfg.Exporter)
-}
-
-var timeoutVars = []string{"OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT"}
-
-func envSet(names ...string) bool {
-	for _, n := range names {
-		if os.Getenv(n) != "" {
-			return true
-		}
-	}
-	return false
-}
-
-func newOTLPHTTP(ctx context.Context, cfg tracing.Config, timeout time.Duration) (target, error) {
-	opts := []otlptracehttp.Option{otlptracehttp.WithRetry(otlptracehttp.RetryConfig{
-		Enabled: true, InitialInterval: 250 * time.Millisecond, MaxInterval: time.Second, MaxElapsedTime: timeout,
-	})}
-	if !envSet(timeoutVars...) {
-		opts = append(opts, otlptracehttp.WithTimeout(timeout))
-	}
-	name := otlpEnvTarget("http://localhost:4318/v1/traces", "/v1/traces")
-	if cfg.Endpoint != "" {
-		if strings.Contains(cfg.Endpoint, "://") {
-			name = withTracesPath(cfg.Endpoint)
-			opts = append(opts, otlptracehttp.WithEndpointURL(name))
-		} else {
-			opts = append(opts, otlptracehttp.WithEndpoint(cfg.Endpoint))
-			name = "https://" + cfg.Endpoint + "/v1/traces"
-			if cfg.Insecure {
-				opts = append(opts, otlptracehttp.WithInsecure())
-				name = "http://" + cfg.Endpoint + "/v1/traces"
-			}
-		}
-	}
-	if len(cfg.Headers) > 0 {
-		opts = append(opts, otlptracehttp.WithHeaders(cfg.Headers))
-	}
-	if cfg.Protocol == tracing.ProtocolHTTPJSON {
-		opts = append(opts, otlptracehttp.WithEncoding(otlptracehttp.EncodingJSON))
-	}
-	e, err := otlptracehttp.New(ctx, opts...)
-	return target{e, name}, err
-}
-
-func newOTLPGRPC(ctx context.Context, cfg tracing.Config, timeout time.Duration) (target, error) {
-	opts := []otlptracegrpc.Option{otlptracegrpc.WithRetry(otlptracegrpc.RetryConfig{
-		Enabled: true, InitialInterval: 250 * time.Millisecond, MaxInterval: time.Second, MaxElapsedTime: timeout,
-	})}
-	if !envSet(timeoutVars...) {
-		opts = append(opts, otlptracegrpc.WithTimeout(timeout))
-	}
-	name := otlpEnvTarget("localhost:4317", "")
-	if cfg.Endpoint != "" {
-		name = cfg.Endpoint
-		if strings.Contains(cfg.Endpoint, "://") {
-			opts = append(opts, otlptracegrpc.WithEndpointURL(cfg.Endpoint))
-		} else {
-			opts = append(opts, otlptracegrpc.WithEndpoint(cfg.Endpoint))
-			if cfg.Insecure {
-				opts = append(opts, otlptracegrpc.WithInsecure())
-			}
-		}
-	}
-	if len(cfg.Headers) > 0 {
-		opts = append(opts, otlptracegrpc.WithHeaders(cfg.Headers))
-	}
-	e, err := otlptracegrpc.New(ctx, opts...)
-	return target{e, name}, err
-}
-
-func otlpEnvTarget(def, suffix string) string {
-	if ep := os.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"); ep != "" {
-		return ep
-	}
-	if ep := os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT"); ep != "" {
-		return strings.TrimRight(ep, "/") + suffix
-	}
-	return def
-}
-
-func withTracesPath(endpoint string) string {
-	u, err := url.Parse(endpoint)
-	if err != nil || (u.Path != "" && u.Path != "/") {
-		return endpoint
-	}
-	u.Path = "/v1/traces"
-	return u.String()
+// newTarget builds the network exporter as a run's tracing does.
+func newTarget(ctx context.Context, cfg tracing.Config) (target, error) {
+	exp, name, err := tracing.NewSpanExporter(ctx, cfg)
+	return target{exp, name}, err
 }
