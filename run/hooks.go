@@ -96,3 +96,91 @@ func (NopHooks) AfterActivity(context.Context, Step, *journal.Record) {}
 
 // Pause implements Hooks.
 func (NopHooks) Pause(context.Context, Step, string, float64) {}
+
+// Chain returns Hooks that call each of hooks in order: before hooks
+// thread the context through them, after hooks get the step's context.
+func Chain(hooks ...Hooks) Hooks { return chain(hooks) }
+
+type chain []Hooks
+
+// BeforeExperiment implements Hooks.
+func (c chain) BeforeExperiment(ctx context.Context, s Step) context.Context {
+	for _, h := range c {
+		ctx = h.BeforeExperiment(ctx, s)
+	}
+	return ctx
+}
+
+// AfterExperiment implements Hooks.
+func (c chain) AfterExperiment(ctx context.Context, s Step, j *journal.Journal) {
+	for _, h := range c {
+		h.AfterExperiment(ctx, s, j)
+	}
+}
+
+// BeforeHypothesis implements Hooks.
+func (c chain) BeforeHypothesis(ctx context.Context, s Step) context.Context {
+	for _, h := range c {
+		ctx = h.BeforeHypothesis(ctx, s)
+	}
+	return ctx
+}
+
+// AfterHypothesis implements Hooks.
+func (c chain) AfterHypothesis(ctx context.Context, s Step, hyp *journal.Hypothesis) {
+	for _, h := range c {
+		h.AfterHypothesis(ctx, s, hyp)
+	}
+}
+
+// BeforeMethod implements Hooks.
+func (c chain) BeforeMethod(ctx context.Context, s Step) context.Context {
+	for _, h := range c {
+		ctx = h.BeforeMethod(ctx, s)
+	}
+	return ctx
+}
+
+// AfterMethod implements Hooks.
+func (c chain) AfterMethod(ctx context.Context, s Step, runs []*journal.Record) {
+	for _, h := range c {
+		h.AfterMethod(ctx, s, runs)
+	}
+}
+
+// BeforeRollbacks implements Hooks.
+func (c chain) BeforeRollbacks(ctx context.Context, s Step) context.Context {
+	for _, h := range c {
+		ctx = h.BeforeRollbacks(ctx, s)
+	}
+	return ctx
+}
+
+// AfterRollbacks implements Hooks.
+func (c chain) AfterRollbacks(ctx context.Context, s Step, runs []*journal.Record) {
+	for _, h := range c {
+		h.AfterRollbacks(ctx, s, runs)
+	}
+}
+
+// BeforeActivity implements Hooks.
+func (c chain) BeforeActivity(ctx context.Context, s Step) context.Context {
+	for _, h := range c {
+		ctx = h.BeforeActivity(ctx, s)
+	}
+	return ctx
+}
+
+// AfterActivity implements Hooks.
+func (c chain) AfterActivity(ctx context.Context, s Step, r *journal.Record) {
+	for _, h := range c {
+		h.AfterActivity(ctx, s, r)
+	}
+}
+
+// Pause implements Hooks.
+func (c chain) Pause(ctx context.Context, s Step, which string, seconds float64) {
+	for _, h := range c {
+		h.Pause(ctx, s, which, seconds)
+	}
+}

@@ -457,3 +457,16 @@ func TestNoRollbacksInterruption(t *testing.T) {
 		t.Errorf("status %s, rollbacks %v", j.Status, names(j.Rollbacks))
 	}
 }
+
+func TestChainCallsEveryHooksInOrder(t *testing.T) {
+	a, b := &recordingHooks{}, &recordingHooks{}
+	reg := provider.NewRegistry()
+	reg.Register("python", &scripted{})
+	r := &Runner{Providers: reg, Hooks: Chain(a, b)}
+	if _, err := r.Run(context.Background(), nil, exp(t, []string{okProbe}, []string{action1}, nil, ""), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(a.events, " ") != strings.Join(b.events, " ") || len(a.events) < 10 {
+		t.Errorf("chained hooks saw %v and %v", a.events, b.events)
+	}
+}

@@ -12,7 +12,6 @@ import (
 	"github.com/chaostracing/chaostracing/journal"
 	"github.com/chaostracing/chaostracing/report"
 	"github.com/chaostracing/chaostracing/tracing"
-	"github.com/chaostracing/chaostracing/tracing/replay"
 )
 
 type exportFlags struct {
@@ -89,7 +88,7 @@ func (app *App) export(ctx context.Context, paths []string, f *exportFlags) erro
 		}
 		journals[i] = j
 	}
-	e, err := replay.NewExporter(ctx, cfg)
+	e, err := tracing.NewReplayer(ctx, cfg)
 	if err != nil {
 		return &exitError{Code: ExitFailed, Err: err}
 	}

@@ -29,6 +29,8 @@ type App struct {
 	noLogFile bool
 	log       *slog.Logger
 	closeLog  func()
+	// progress is the live status line on a terminal; nil otherwise.
+	progress *logging.Progress
 }
 
 // Main runs the command line with args (without the program name) and
@@ -96,10 +98,17 @@ func (app *App) setupLogging() error {
 		level = slog.LevelDebug
 	}
 	color := false
+	console := app.Stderr
 	if f, ok := app.Stderr.(*os.File); ok {
 		color = logging.UseColor(f)
+		if logging.IsTerminal(f) {
+			// Log lines go through the status line, which clears itself
+			// before each of them.
+			app.progress = logging.NewProgress(f, true)
+			console = app.progress.Writer()
+		}
 	}
-	handlers := logging.Fanout{logging.NewHandler(app.Stderr, level, color)}
+	handlers := logging.Fanout{logging.NewHandler(console, level, color)}
 	if !app.noLogFile && app.logFile != "" {
 		f, err := os.OpenFile(app.logFile, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 		if err != nil {

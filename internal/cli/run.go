@@ -115,7 +115,9 @@ func (app *App) run(parent context.Context, source string, f *runFlags) error {
 
 	ctx, hardStop, stopSignals := app.handleSignals(parent)
 	defer stopSignals()
+	stopProgress := app.startProgress(s)
 	j, err := s.runner.Run(ctx, hardStop, s.exp, opts)
+	stopProgress()
 	if err != nil {
 		app.reportInvalid(err)
 		return &exitError{Code: ExitFailed}
@@ -128,6 +130,17 @@ func (app *App) run(parent context.Context, source string, f *runFlags) error {
 		return writeErr
 	}
 	return codeOnly(run.ExitCode(j))
+}
+
+// startProgress shows the live status line during the run, on a
+// terminal, and returns what stops it.
+func (app *App) startProgress(s *session) func() {
+	if app.progress == nil {
+		return func() {}
+	}
+	s.runner.Hooks = run.Chain(s.runner.Hooks, newProgressHooks(app.progress))
+	app.progress.Start()
+	return app.progress.Stop
 }
 
 // tracePath is where the trace file goes: --trace-file, else beside the

@@ -10,7 +10,7 @@ import (
 
 	"github.com/chaostracing/chaostracing/internal/testenv"
 	"github.com/chaostracing/chaostracing/journal"
-	"github.com/chaostracing/chaostracing/tracing/replay"
+	"github.com/chaostracing/chaostracing/tracing"
 )
 
 const basicJournal = "../../../shared/ctk/reference/runs/basic/journal.json"
@@ -25,7 +25,7 @@ func TestExportJournalToCollectorTwice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tid := replay.TraceID(j).String()
+	tid := tracing.ReplayTraceID(j).String()
 	env := []string{"OTEL_EXPORTER_OTLP_ENDPOINT=" + c.OTLPHTTP}
 	for i := range 2 {
 		res := chaostracing(t, invocation{args: []string{"export", path}, env: env})
@@ -131,7 +131,7 @@ func TestExportErrors(t *testing.T) {
 		t.Errorf("trace file: exit %d\n%s", res.code, res.stderr)
 	}
 	data, err := os.ReadFile(file)
-	if err != nil || strings.Count(string(data), `"spanId"`) != 10 || !strings.Contains(string(data), replay.TraceID(mustRead(t, path)).String()) {
+	if err != nil || strings.Count(string(data), `"spanId"`) != 10 || !strings.Contains(string(data), tracing.ReplayTraceID(mustRead(t, path)).String()) {
 		t.Errorf("trace file: %v\n%s", err, data)
 	}
 }

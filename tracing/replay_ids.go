@@ -1,4 +1,4 @@
-package replay
+package tracing
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 // journal writes it) and the node, separated by NUL bytes. The same
 // journal always gives the same id, so exporting it again overwrites
 // rather than duplicates it in backends that key traces by id.
-func TraceID(j *journal.Journal) trace.TraceID {
+func ReplayTraceID(j *journal.Journal) trace.TraceID {
 	h := sha256.New()
 	h.Write([]byte(j.Experiment.String("title")))
 	h.Write([]byte{0})
@@ -33,7 +33,7 @@ func TraceID(j *journal.Journal) trace.TraceID {
 // SpanID is the id of the span at path (such as "method/3/activity:NAME")
 // in the trace: the first 8 bytes of the SHA-256 of the trace id and the
 // path.
-func SpanID(traceID trace.TraceID, path string) trace.SpanID {
+func ReplaySpanID(traceID trace.TraceID, path string) trace.SpanID {
 	h := sha256.New()
 	h.Write(traceID[:])
 	h.Write([]byte(path))
@@ -45,30 +45,30 @@ func SpanID(traceID trace.TraceID, path string) trace.SpanID {
 	return id
 }
 
-type idsKey struct{}
+type replayIDsKey struct{}
 
-type ids struct {
+type replayIDs struct {
 	trace trace.TraceID
 	span  trace.SpanID
 }
 
-// WithIDs returns a context asking IDGenerator for these ids: the trace
+// WithReplayIDs returns a context asking IDGenerator for these replayIDs: the trace
 // id for a root span, the span id for any span started with it.
-func WithIDs(ctx context.Context, traceID trace.TraceID, spanID trace.SpanID) context.Context {
-	return context.WithValue(ctx, idsKey{}, ids{traceID, spanID})
+func WithReplayIDs(ctx context.Context, traceID trace.TraceID, spanID trace.SpanID) context.Context {
+	return context.WithValue(ctx, replayIDsKey{}, replayIDs{traceID, spanID})
 }
 
-// IDGenerator is an sdktrace.IDGenerator that takes the ids a context got
-// from WithIDs, and makes random ones otherwise. A tracer provider made
-// with sdktrace.WithIDGenerator(IDGenerator{}) is what Spans needs for its
-// ids to be deterministic.
-type IDGenerator struct{}
+// IDGenerator is an sdktrace.IDGenerator that takes the replayIDs a context got
+// from WithReplayIDs, and makes random ones otherwise. A tracer provider made
+// with sdktrace.WithIDGenerator(ReplayIDGenerator{}) is what Spans needs for its
+// replayIDs to be deterministic.
+type ReplayIDGenerator struct{}
 
-var _ sdktrace.IDGenerator = IDGenerator{}
+var _ sdktrace.IDGenerator = ReplayIDGenerator{}
 
 // NewIDs implements sdktrace.IDGenerator.
-func (IDGenerator) NewIDs(ctx context.Context) (trace.TraceID, trace.SpanID) {
-	if v, ok := ctx.Value(idsKey{}).(ids); ok && v.trace.IsValid() && v.span.IsValid() {
+func (ReplayIDGenerator) NewIDs(ctx context.Context) (trace.TraceID, trace.SpanID) {
+	if v, ok := ctx.Value(replayIDsKey{}).(replayIDs); ok && v.trace.IsValid() && v.span.IsValid() {
 		return v.trace, v.span
 	}
 	var tid trace.TraceID
@@ -79,8 +79,8 @@ func (IDGenerator) NewIDs(ctx context.Context) (trace.TraceID, trace.SpanID) {
 }
 
 // NewSpanID implements sdktrace.IDGenerator.
-func (IDGenerator) NewSpanID(ctx context.Context, _ trace.TraceID) trace.SpanID {
-	if v, ok := ctx.Value(idsKey{}).(ids); ok && v.span.IsValid() {
+func (ReplayIDGenerator) NewSpanID(ctx context.Context, _ trace.TraceID) trace.SpanID {
+	if v, ok := ctx.Value(replayIDsKey{}).(replayIDs); ok && v.span.IsValid() {
 		return v.span
 	}
 	return randomSpanID()

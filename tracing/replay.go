@@ -1,73 +1,36 @@
 // Package replay turns a journal, chaostracing's or the Python Chaos
 // Toolkit's, into the trace the tracing control would have made of the
 // run: the same span tree, names, chaostoolkit.* attributes and error
-// statuses, with the journal's timestamps, and ids derived from the
+// statuses, with the journal's timestamps, and replayIDs derived from the
 // journal so that replaying it again gives the same trace.
 //
-// Spans records a journal with any tracer; its ids are deterministic when
-// the tracer's provider uses IDGenerator. Exporter sends journals through
-// the exporter a tracing.Config describes.
+// Spans records a journal with any tracer; its replayIDs are deterministic when
+// the tracer's provider uses IDGenerator. Replayer sends journals through
+// the exporter a Config describes.
 //
 // The journal does not time the levels themselves: a hypothesis, the
 // method and the rollbacks span from the start of their first activity
 // to the end of their last one, and an activity cut short by an
 // interruption ends with the run.
-package replay
+package tracing
 
 import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/chaostracing/chaostracing/journal"
-	"github.com/chaostracing/chaostracing/tracing"
 	"github.com/chaostracing/chaostracing/value"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 )
 
-// Span names and attribute keys, as the tracing control writes them (see
-// docs/tracing.md).
-const (
-	spanExperiment = "experiment"
-	spanHypothesis = "hypothesis"
-	spanMethod     = "method"
-	spanRollbacks  = "rollbacks"
-	activityPrefix = "activity: "
-
-	keyExperimentTitle       = attribute.Key("chaostoolkit.experiment.title")
-	keyPlatformFull          = attribute.Key("chaostoolkit.platform.full")
-	keyExperimentStatus      = attribute.Key("chaostoolkit.experiment.status")
-	keyExperimentDeviated    = attribute.Key("chaostoolkit.experiment.deviated")
-	keyExperimentInterrupted = attribute.Key("chaostoolkit.experiment.interrupted")
-	keyHypothesisPhase       = attribute.Key("chaostoolkit.hypothesis.phase")
-	keyHypothesisMet         = attribute.Key("chaostoolkit.hypothesis.met")
-	keyHypothesisIteration   = attribute.Key("chaostoolkit.hypothesis.iteration")
-	keyHypothesisIterations  = attribute.Key("chaostoolkit.hypothesis.iterations")
-	keyHypothesisDeviations  = attribute.Key("chaostoolkit.hypothesis.deviations")
-	keyActivityName          = attribute.Key("chaostoolkit.activity.name")
-	keyActivityBackground    = attribute.Key("chaostoolkit.activity.background")
-	keyActivityType          = attribute.Key("chaostoolkit.activity.type")
-	keyActivityOutput        = attribute.Key("chaostoolkit.activity.output")
-	keyActivityStatus        = attribute.Key("chaostoolkit.activity.status")
-	keyActivityError         = attribute.Key("chaostoolkit.activity.error")
-	keyActivityToleranceMet  = attribute.Key("chaostoolkit.activity.tolerance_met")
-	keyToleranceMet          = attribute.Key("chaostoolkit.tolerance.met")
-	keyErrorType             = attribute.Key("error.type")
-	keyExceptionType         = attribute.Key("exception.type")
-	keyExceptionMessage      = attribute.Key("exception.message")
-	keyExceptionStacktrace   = attribute.Key("exception.stacktrace")
-)
-
-// Options change what Spans records.
-type Options struct {
+// ReplayOptions change what ReplaySpans records.
+type ReplayOptions struct {
 	// OutputMax caps chaostoolkit.activity.output in bytes, as
-	// tracing.Config.OutputMax: 0 is tracing.DefaultOutputMax, negative
+	// Config.OutputMax: 0 is DefaultOutputMax, negative
 	// leaves outputs out.
 	OutputMax int
 	// Redact replaces secrets in the title, outputs, error lines and
@@ -75,23 +38,23 @@ type Options struct {
 	Redact func(string) string
 }
 
-// Result describes a replayed run.
-type Result struct {
+// ReplayResult describes a replayed run.
+type ReplayResult struct {
 	TraceID trace.TraceID
 	// Spans is the number of spans recorded.
 	Spans int
 }
 
 // Spans records the run of j as spans of tracer, with the journal's
-// timestamps, and returns the trace id and the span count. The ids are
-// TraceID(j) and SpanID(TraceID(j), path) when tracer's provider uses
+// timestamps, and returns the trace id and the span count. The replayIDs are
+// ReplayTraceID(j) and ReplaySpanID(ReplayTraceID(j), path) when tracer's provider uses
 // IDGenerator; ctx's span, if any, is ignored: the experiment span is a
 // root.
-func Spans(ctx context.Context, j *journal.Journal, tracer trace.Tracer, opts Options) Result {
-	b := &builder{tracer: tracer, tid: TraceID(j), max: opts.OutputMax, redact: opts.Redact}
+func ReplaySpans(ctx context.Context, j *journal.Journal, tracer trace.Tracer, opts ReplayOptions) ReplayResult {
+	b := &replayBuilder{tracer: tracer, tid: ReplayTraceID(j), max: opts.OutputMax, redact: opts.Redact}
 	switch {
 	case b.max == 0:
-		b.max = tracing.DefaultOutputMax
+		b.max = DefaultOutputMax
 	case b.max < 0:
 		b.max = 0
 	}
@@ -99,10 +62,10 @@ func Spans(ctx context.Context, j *journal.Journal, tracer trace.Tracer, opts Op
 		b.redact = func(s string) string { return s }
 	}
 	b.run(ctx, j)
-	return Result{TraceID: b.tid, Spans: b.count}
+	return ReplayResult{TraceID: b.tid, Spans: b.count}
 }
 
-type builder struct {
+type replayBuilder struct {
 	tracer trace.Tracer
 	tid    trace.TraceID
 	max    int
@@ -113,14 +76,14 @@ type builder struct {
 }
 
 // start begins the span at path, as a child of parent's span.
-func (b *builder) start(parent context.Context, path, name string, at time.Time, opts ...trace.SpanStartOption) (context.Context, trace.Span) {
-	ctx := WithIDs(parent, b.tid, SpanID(b.tid, path))
+func (b *replayBuilder) start(parent context.Context, path, name string, at time.Time, opts ...trace.SpanStartOption) (context.Context, trace.Span) {
+	ctx := WithReplayIDs(parent, b.tid, ReplaySpanID(b.tid, path))
 	ctx, span := b.tracer.Start(ctx, name, append(opts, trace.WithTimestamp(at))...)
 	b.count++
 	return ctx, span
 }
 
-func (b *builder) run(ctx context.Context, j *journal.Journal) {
+func (b *replayBuilder) run(ctx context.Context, j *journal.Journal) {
 	start, end := j.Start, j.End
 	if end.IsZero() || end.Before(start) {
 		end = latest(start, j.Run, j.Rollbacks)
@@ -159,7 +122,7 @@ func (b *builder) run(ctx context.Context, j *journal.Journal) {
 }
 
 // level records the method or the rollbacks and returns their end.
-func (b *builder) level(ctx context.Context, path, name string, records []*journal.Record, def time.Time) time.Time {
+func (b *replayBuilder) level(ctx context.Context, path, name string, records []*journal.Record, def time.Time) time.Time {
 	start, end := b.bounds(records, def)
 	ctx, span := b.start(ctx, path, name, start)
 	b.activities(ctx, path, records, false)
@@ -168,7 +131,7 @@ func (b *builder) level(ctx context.Context, path, name string, records []*journ
 }
 
 // hypothesis records one hypothesis check and returns its end.
-func (b *builder) hypothesis(ctx context.Context, path, phase string, h *journal.Hypothesis, def time.Time, extra ...attribute.KeyValue) time.Time {
+func (b *replayBuilder) hypothesis(ctx context.Context, path, phase string, h *journal.Hypothesis, def time.Time, extra ...attribute.KeyValue) time.Time {
 	start, end := b.bounds(h.Probes, def)
 	attrs := append([]attribute.KeyValue{keyHypothesisPhase.String(phase)}, extra...)
 	ctx, span := b.start(ctx, path, spanHypothesis, start, trace.WithAttributes(attrs...))
@@ -183,7 +146,7 @@ func (b *builder) hypothesis(ctx context.Context, path, phase string, h *journal
 
 // continuous records the continuous hypothesis: a parent span and one
 // child per iteration.
-func (b *builder) continuous(ctx context.Context, during []*journal.Hypothesis, def time.Time) {
+func (b *replayBuilder) continuous(ctx context.Context, during []*journal.Hypothesis, def time.Time) {
 	var all []*journal.Record
 	for _, h := range during {
 		if h != nil {
@@ -212,13 +175,13 @@ func (b *builder) continuous(ctx context.Context, during []*journal.Hypothesis, 
 }
 
 // activities records the activity spans of one level.
-func (b *builder) activities(ctx context.Context, path string, records []*journal.Record, probes bool) {
+func (b *replayBuilder) activities(ctx context.Context, path string, records []*journal.Record, probes bool) {
 	for i, r := range records {
 		b.activity(ctx, fmt.Sprintf("%s/%d/activity:%s", path, i, r.Activity.String("name")), r, probes)
 	}
 }
 
-func (b *builder) activity(ctx context.Context, path string, r *journal.Record, probe bool) {
+func (b *replayBuilder) activity(ctx context.Context, path string, r *journal.Record, probe bool) {
 	a := r.Activity
 	name := a.String("name")
 	background, _ := getBool(a, "background")
@@ -263,7 +226,7 @@ func (b *builder) activity(ctx context.Context, path string, r *journal.Record, 
 
 // recordTimes returns when an activity started and ended; one cut short
 // ends at def, never before its start.
-func (b *builder) recordTimes(r *journal.Record, def time.Time) (time.Time, time.Time) {
+func (b *replayBuilder) recordTimes(r *journal.Record, def time.Time) (time.Time, time.Time) {
 	start, end := r.Start, r.End
 	if start.IsZero() {
 		start = def
@@ -278,7 +241,7 @@ func (b *builder) recordTimes(r *journal.Record, def time.Time) (time.Time, time
 }
 
 // bounds returns the span of time the records cover, or [def, def].
-func (b *builder) bounds(records []*journal.Record, def time.Time) (time.Time, time.Time) {
+func (b *replayBuilder) bounds(records []*journal.Record, def time.Time) (time.Time, time.Time) {
 	var start, end time.Time
 	for _, r := range records {
 		s, e := b.recordTimes(r, b.end)
@@ -310,135 +273,15 @@ func latest(def time.Time, lists ...[]*journal.Record) time.Time {
 	return at
 }
 
-// experimentError describes a run that did not go well, or returns "",
-// as the tracing control does.
-func experimentError(j *journal.Journal) string {
-	switch {
-	case j.Status == journal.Failed:
-		return "experiment failed"
-	case j.Status == journal.Aborted:
-		return "experiment aborted"
-	case j.Status == journal.Interrupted:
-		return "experiment interrupted"
-	case j.Deviated:
-		return "experiment deviated: the steady state hypothesis was not met after the method"
-	}
-	return ""
-}
-
-// missMessage names the probe that broke the hypothesis.
-func missMessage(h *journal.Hypothesis) string {
-	if len(h.Probes) == 0 {
-		return "steady state hypothesis not met"
-	}
-	last := h.Probes[len(h.Probes)-1]
-	msg := "steady state hypothesis not met: probe " + last.Activity.String("name")
-	if last.Failed() {
-		msg += " failed"
-	}
-	return msg
-}
-
-const activityFailed = "chaoslib.exceptions.ActivityFailed"
-
-// failure is an activity failure as OpenTelemetry describes exceptions.
-type failure struct{ typ, msg, stack string }
-
-// failureOf reads a journal's exception lines, as the tracing control
-// does: the last one is "chaoslib.exceptions.ActivityFailed: <msg>\n",
-// msg starting with the Python exception's class when there is one.
-func failureOf(lines []string) failure {
-	if len(lines) == 0 {
-		return failure{typ: activityFailed, msg: "activity failed"}
-	}
-	last := strings.TrimRight(lines[len(lines)-1], "\n")
-	msg := strings.TrimPrefix(last, activityFailed+": ")
-	f := failure{typ: activityFailed, msg: msg, stack: strings.Join(lines[:len(lines)-1], "")}
-	if class, _, ok := strings.Cut(msg, ": "); ok && isClassName(class) {
-		f.typ = class
-	}
-	return f
-}
-
-func isClassName(s string) bool {
-	if s == "" || strings.ContainsAny(s, " \t") {
-		return false
-	}
-	parts := strings.Split(s, ".")
-	for _, p := range parts {
-		if p == "" || unicode.IsDigit(rune(p[0])) {
-			return false
-		}
-		for _, r := range p {
-			if r != '_' && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-				return false
-			}
-		}
-	}
-	last := parts[len(parts)-1]
-	return unicode.IsUpper(rune(last[0])) && strings.IndexFunc(last, unicode.IsLower) >= 0
-}
-
-func (f failure) attributes() []attribute.KeyValue {
-	attrs := []attribute.KeyValue{keyExceptionType.String(f.typ), keyExceptionMessage.String(f.msg)}
-	if f.stack != "" {
-		attrs = append(attrs, keyExceptionStacktrace.String(f.stack))
-	}
-	return attrs
-}
-
-const truncatedMarker = "…[truncated]"
-
 // output renders an activity's output as the tracing control does: JSON
 // in json.dumps' layout, secrets redacted, cut to the cap.
-func (b *builder) output(v any) string {
-	var sb strings.Builder
-	writeJSON(&sb, v)
-	s := b.redact(sb.String())
-	if len(s) <= b.max {
-		return s
-	}
-	marker := truncatedMarker
-	if b.max < len(marker) {
-		marker = ""
-	}
-	keep := b.max - len(marker)
-	for keep > 0 && !utf8.RuneStart(s[keep]) {
-		keep--
-	}
-	return s[:keep] + marker
+func (b *replayBuilder) output(v any) string {
+	return truncate(b.redact(renderOutput(v, maxRendered, nil)), b.max, false)
 }
 
-// writeJSON writes v with json.dumps' separators (", " and ": ").
-func writeJSON(sb *strings.Builder, v any) {
-	switch t := v.(type) {
-	case []any:
-		sb.WriteByte('[')
-		for i, x := range t {
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			writeJSON(sb, x)
-		}
-		sb.WriteByte(']')
-	case *value.Object:
-		sb.WriteByte('{')
-		for i, k := range t.Keys() {
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			writeJSON(sb, k)
-			sb.WriteString(": ")
-			x, _ := t.Get(k)
-			writeJSON(sb, x)
-		}
-		sb.WriteByte('}')
-	default:
-		var scalar strings.Builder
-		_ = value.Encode(&scalar, v, "")
-		sb.WriteString(strings.TrimSuffix(scalar.String(), "\n"))
-	}
-}
+// maxRendered bounds the JSON of a replayed output before it is cut to
+// the cap (outputs in journals are already capped by the run).
+const maxRendered = 64 << 20
 
 func getBool(o *value.Object, key string) (bool, bool) {
 	v, _ := o.Get(key)
