@@ -1,6 +1,10 @@
 package experiment
 
-import "github.com/chaostracing/chaostracing/value"
+import (
+	"strings"
+
+	"github.com/chaostracing/chaostracing/value"
+)
 
 // Experiment is a decoded Chaos Toolkit experiment.
 type Experiment struct {
@@ -97,3 +101,8 @@ type Runtime struct {
 	RollbackStrategy   string
 	HypothesisStrategy string
 }
+
+// IsToleranceProbe reports whether the activity is a probe used as a
+// hypothesis probe's tolerance, which the runner calls with the checked
+// output as its "value" argument.
+func (a *Activity) IsToleranceProbe() bool { return strings.HasSuffix(a.Path, ".tolerance") }

@@ -55,7 +55,11 @@ func (p *Provider) checkPython(ctx context.Context, activities []*experiment.Act
 	}
 	items := make([]any, len(activities))
 	for i, a := range activities {
-		names := stringsValue(a.Provider.Object("arguments").Keys())
+		keys := a.Provider.Object("arguments").Keys()
+		if a.IsToleranceProbe() && !a.Provider.Object("arguments").Has("value") {
+			keys = append(append([]string(nil), keys...), "value") // the runner passes it
+		}
+		names := stringsValue(keys)
 		items[i] = value.NewObject("module", a.Provider.String("module"), "func", a.Provider.String("func"), "arguments", names)
 	}
 	req := value.NewObject("op", "check", "path", stringsValue(p.Path), "activities", items)

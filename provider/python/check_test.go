@@ -154,3 +154,22 @@ func TestCheckDriverDies(t *testing.T) {
 		"$.method[1].provider: could not check python activity 'b': python3 stopped without answering (exit status 4)",
 	})
 }
+
+// A probe used as a tolerance gets the checked output as "value" at run
+// time, so validation counts that argument as given.
+func TestCheckToleranceProbeGetsValue(t *testing.T) {
+	needPython(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "ctfix_tol.py"), []byte("def truthy(value):\n    return bool(value)\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := &Provider{Path: []string{dir}}
+	spec := `{"type":"python","module":"ctfix_tol","func":"truthy","arguments":{}}`
+	problems := p.Check(bg, []*experiment.Activity{
+		activity(t, "$.steady-state-hypothesis.probes[0].tolerance", "tol", spec),
+		activity(t, "$.method[0]", "plain", spec),
+	})
+	checkProblems(t, problems, []string{
+		"$.method[0].provider: required argument 'value' is missing from activity 'plain'",
+	})
+}
