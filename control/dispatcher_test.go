@@ -203,7 +203,7 @@ func TestFactoryProblemsDropTheControl(t *testing.T) {
 		{"name": "n", "provider": {"type": "python", "module": "nil"}},
 		{"name": "b", "provider": {"type": "python", "module": "boom"}}]}`)
 	log := &logBuffer{}
-	d := NewDispatcher(e, nil, reg, WithLogger(log.logger()))
+	d := NewDispatcher(e, nil, reg, WithLogger(log.Logger()))
 	d.AfterExperiment(d.BeforeExperiment(bg, stepOf(e)), stepOf(e), &journal.Journal{})
 	d.Close(bg)
 	for _, want := range []string{"Control 'n' (module 'nil') could not be configured and is left out of this run: its factory returned no control",
@@ -315,7 +315,7 @@ func TestCloseIsBoundedByItsContext(t *testing.T) {
 	reg.Register("slow", func() Control { return slowCleaner{release: release, calls: calls} })
 	e := load(t, `{"title": "t", "description": "d", "method": [], "controls": [{"name": "s", "provider": {"type": "python", "module": "slow"}}]}`)
 	log := &logBuffer{}
-	d := NewDispatcher(e, nil, reg, WithLogger(log.logger()))
+	d := NewDispatcher(e, nil, reg, WithLogger(log.Logger()))
 	d.BeforeExperiment(bg, stepOf(e))
 	ctx, cancel := context.WithTimeout(bg, 50*time.Millisecond)
 	defer cancel()

@@ -1,11 +1,9 @@
 package control
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/chaostracing/chaostracing/internal/testutil"
 
 	"go.uber.org/goleak"
 
@@ -186,26 +186,7 @@ func (r *recorder) Pause(_ context.Context, s run.Step, which string, _ float64)
 }
 
 // logBuffer collects log records written from any goroutine.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(b []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(b)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-func (l *logBuffer) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
+type logBuffer = testutil.LogBuffer
 
 // ctl declares a recorder control; extra adds members, e.g. `, "scope": "before"`.
 func ctl(name, args, extra string) string {
@@ -263,7 +244,7 @@ func runWith(t testing.TB, e *experiment.Experiment, global []*experiment.Contro
 	res := result{ev: &events{}, log: &logBuffer{}}
 	reg := NewRegistry()
 	reg.Register("rec", func() Control { return &recorder{ev: res.ev} })
-	d := NewDispatcher(e, global, reg, append([]Option{WithLogger(res.log.logger())}, opts...)...)
+	d := NewDispatcher(e, global, reg, append([]Option{WithLogger(res.log.Logger())}, opts...)...)
 	providers := provider.NewRegistry()
 	providers.Register("python", scripted{})
 	j, err := (&run.Runner{Providers: providers, Hooks: d}).Run(bg, nil, e, run.Options{})

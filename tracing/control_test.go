@@ -114,7 +114,7 @@ func TestNormalRun(t *testing.T) {
 			t.Errorf("%s: status %v %q", s.Name, s.Status.Code, s.Status.Description)
 		}
 	}
-	if w := res.log.warnings(); len(w) != 0 {
+	if w := res.log.Warnings(); len(w) != 0 {
 		t.Errorf("warnings: %v", w)
 	}
 }
@@ -448,7 +448,7 @@ func TestInvalidConfigurationLeavesTheControlOut(t *testing.T) {
 func TestOltpVendorWarning(t *testing.T) {
 	e := doc{config: `{"otel_vendor": "gcp"}`, method: []string{action1}}.load(t)
 	res := runTraced(t, e, setup{})
-	if w := res.log.warnings(); len(w) != 1 || !strings.Contains(w[0], "otel_vendor 'gcp' is not supported") {
+	if w := res.log.Warnings(); len(w) != 1 || !strings.Contains(w[0], "otel_vendor 'gcp' is not supported") {
 		t.Errorf("warnings %v", w)
 	}
 }

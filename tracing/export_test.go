@@ -86,7 +86,7 @@ func TestExportFailuresCostOneWarningAndTheFlushTimeoutAtMost(t *testing.T) {
 			if res.cleanup > 1500*time.Millisecond {
 				t.Errorf("the cleanup took %s", res.cleanup)
 			}
-			w := res.log.warnings()
+			w := res.log.Warnings()
 			if len(w) != 1 {
 				t.Fatalf("%d warnings:\n%s", len(w), res.log)
 			}
@@ -175,8 +175,8 @@ func TestOTLPHTTPExport(t *testing.T) {
 	if c.paths[0] != "/v1/traces" || c.headers[0].Get("X-Api-Key") != "key-1234567" {
 		t.Errorf("path %s, headers %v", c.paths[0], c.headers[0])
 	}
-	if len(res.log.warnings()) != 0 {
-		t.Errorf("warnings: %v", res.log.warnings())
+	if len(res.log.Warnings()) != 0 {
+		t.Errorf("warnings: %v", res.log.Warnings())
 	}
 }
 
@@ -236,8 +236,8 @@ func TestOTLPGRPCExportFromLegacyConfigurationKeys(t *testing.T) {
 	if got := c.md[0].Get("team"); len(got) != 1 || got[0] != "sre" {
 		t.Errorf("metadata %v", c.md[0])
 	}
-	if len(res.log.warnings()) != 0 {
-		t.Errorf("warnings: %v", res.log.warnings())
+	if len(res.log.Warnings()) != 0 {
+		t.Errorf("warnings: %v", res.log.Warnings())
 	}
 }
 
@@ -264,8 +264,8 @@ func TestJaegerUDPExport(t *testing.T) {
 			t.Errorf("the datagram lacks %q", want)
 		}
 	}
-	if len(res.log.warnings()) != 0 {
-		t.Errorf("warnings: %v", res.log.warnings())
+	if len(res.log.Warnings()) != 0 {
+		t.Errorf("warnings: %v", res.log.Warnings())
 	}
 }
 
@@ -290,7 +290,7 @@ func TestZipkinExport(t *testing.T) {
 	if len(bodies) != 1 || !strings.HasPrefix(bodies[0], "/api/v2/spans [") || !strings.Contains(bodies[0], `"name":"activity: a1"`) {
 		t.Errorf("received %v", bodies)
 	}
-	if len(res.log.warnings()) != 0 {
-		t.Errorf("warnings: %v", res.log.warnings())
+	if len(res.log.Warnings()) != 0 {
+		t.Errorf("warnings: %v", res.log.Warnings())
 	}
 }

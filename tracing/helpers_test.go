@@ -1,16 +1,16 @@
 package tracing
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/chaostracing/chaostracing/internal/testutil"
 
 	"github.com/chaostracing/chaostracing/control"
 	"github.com/chaostracing/chaostracing/experiment"
@@ -190,37 +190,9 @@ func (m *memExporter) stubs() tracetest.SpanStubs {
 }
 
 // logBuffer collects log records written from any goroutine.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(b []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(b)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-func (l *logBuffer) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
+type logBuffer = testutil.LogBuffer
 
 // warnings returns the warning lines logged.
-func (l *logBuffer) warnings() []string {
-	var out []string
-	for _, line := range strings.Split(l.String(), "\n") {
-		if strings.Contains(line, "level=WARN") {
-			out = append(out, line)
-		}
-	}
-	return out
-}
 
 // envMap is a hermetic environment for Control.getenv.
 func envMap(m map[string]string) func(string) string {
@@ -273,7 +245,7 @@ func runTraced(t testing.TB, e *experiment.Experiment, su setup) traced {
 			return c
 		})
 	}
-	d := control.NewDispatcher(e, nil, reg, control.WithLogger(res.log.logger()))
+	d := control.NewDispatcher(e, nil, reg, control.WithLogger(res.log.Logger()))
 	providers := provider.NewRegistry()
 	providers.Register("python", &scripted{inspect: su.inspect})
 	providers.Register("process", &process.Provider{})

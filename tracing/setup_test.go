@@ -192,11 +192,11 @@ func (timeoutErr) Temporary() bool { return true }
 
 func TestOneWarningPerRun(t *testing.T) {
 	l := &logBuffer{}
-	r := newReporter(l.logger(), "there", time.Second)
+	r := newReporter(l.Logger(), "there", time.Second)
 	r.exportFailed(errors.New("one"))
 	r.exportFailed(errors.New("two"))
 	r.timedOut(nil)
-	if w := l.warnings(); len(w) != 1 || !strings.Contains(w[0], "Could not export the trace to there: one; the run is not affected") {
+	if w := l.Warnings(); len(w) != 1 || !strings.Contains(w[0], "Could not export the trace to there: one; the run is not affected") {
 		t.Errorf("warnings %q", w)
 	}
 	if r.problems.Load() != 3 {
@@ -206,14 +206,14 @@ func TestOneWarningPerRun(t *testing.T) {
 
 func TestOpenTelemetryErrorsGoToTheActiveRun(t *testing.T) {
 	l := &logBuffer{}
-	p, err := Setup(bg, Config{SpanExporter: &memExporter{}, Log: l.logger()})
+	p, err := Setup(bg, Config{SpanExporter: &memExporter{}, Log: l.Logger()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	otel.Handle(errors.New("OTLP partial success: 2 spans rejected"))
 	otel.Handle(errors.New("again"))
 	p.Shutdown(bg)
-	if w := l.warnings(); len(w) != 1 || !strings.Contains(w[0], "OTLP partial success: 2 spans rejected") {
+	if w := l.Warnings(); len(w) != 1 || !strings.Contains(w[0], "OTLP partial success: 2 spans rejected") {
 		t.Errorf("warnings %q", w)
 	}
 }
@@ -235,9 +235,9 @@ func TestWarningNamesTheCause(t *testing.T) {
 		}
 	}
 	l := &logBuffer{}
-	r = newReporter(l.logger(), "there", 2*time.Second)
+	r = newReporter(l.Logger(), "there", 2*time.Second)
 	r.timedOut(errors.New("context deadline exceeded: retry-able request failure: body: overloaded"))
-	if w := l.warnings(); len(w) != 1 || !strings.Contains(w[0], "there: the collector answered with an error (overloaded) (gave up after 2s)") {
+	if w := l.Warnings(); len(w) != 1 || !strings.Contains(w[0], "there: the collector answered with an error (overloaded) (gave up after 2s)") {
 		t.Errorf("warnings %q", w)
 	}
 }

@@ -3,12 +3,12 @@ package python
 import (
 	"bytes"
 	"context"
-	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
+
+	"github.com/chaostracing/chaostracing/internal/testutil"
 
 	"go.uber.org/goleak"
 
@@ -76,26 +76,7 @@ func encode(tb testing.TB, v any) string {
 }
 
 // logBuffer collects log records written from any goroutine.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(b []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(b)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-func (l *logBuffer) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
+type logBuffer = testutil.LogBuffer
 
 // activity builds an activity for Check.
 func activity(tb testing.TB, path, name, spec string) *experiment.Activity {

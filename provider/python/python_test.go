@@ -178,7 +178,7 @@ func TestRunStdoutGoesToLog(t *testing.T) {
 	needPython(t)
 	var logs logBuffer
 	call := newCall(t, "noisy", `{"module":"ctfix","func":"noisy"}`)
-	call.Log = logs.logger()
+	call.Log = logs.Logger()
 	out, err := testProvider(t).Run(bg, call)
 	if err != nil || out != "done" {
 		t.Fatalf("Run = %v, %v; want done", out, err)
