@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/chaostracing/chaostracing/internal/testutil"
 
@@ -30,28 +29,8 @@ func TestMain(m *testing.M) {
 
 var bg = context.Background()
 
-// scripted is a test provider for "python" activities: func "value"
-// returns arguments.value, "sleep" sleeps arguments.seconds.
-type scripted struct{}
-
-func (scripted) Run(ctx context.Context, call provider.Call) (any, error) {
-	args := call.Spec.Object("arguments")
-	switch call.Spec.String("func") {
-	case "value":
-		v, _ := args.Get("value")
-		return v, nil
-	case "sleep":
-		secs, _ := args.Get("seconds")
-		f, _ := value.Float(secs)
-		select {
-		case <-time.After(time.Duration(f * float64(time.Second))):
-			return "slept", nil
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	}
-	return nil, fmt.Errorf("unknown func %s", call.Spec.String("func"))
-}
+// scripted runs "python" activities by func name (see testutil.Scripted).
+type scripted = testutil.Scripted
 
 // events collects what recorders see, from any goroutine.
 type events struct {
@@ -246,7 +225,7 @@ func runWith(t testing.TB, e *experiment.Experiment, global []*experiment.Contro
 	reg.Register("rec", func() Control { return &recorder{ev: res.ev} })
 	d := NewDispatcher(e, global, reg, append([]Option{WithLogger(res.log.Logger())}, opts...)...)
 	providers := provider.NewRegistry()
-	providers.Register("python", scripted{})
+	providers.Register("python", &scripted{})
 	j, err := (&run.Runner{Providers: providers, Hooks: d}).Run(bg, nil, e, run.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -2,65 +2,25 @@ package run
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/chaostracing/chaostracing/internal/testutil"
+
 	"go.uber.org/goleak"
 
 	"github.com/chaostracing/chaostracing/experiment"
 	"github.com/chaostracing/chaostracing/journal"
 	"github.com/chaostracing/chaostracing/provider"
-	"github.com/chaostracing/chaostracing/value"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// scripted is a test provider for "python" activities: func "value"
-// returns arguments.value, "fail" fails, "sleep" sleeps arguments.seconds,
-// "count" returns how many times it ran. It records the order of calls.
-type scripted struct {
-	mu    sync.Mutex
-	calls []string
-	count int
-}
-
-func (s *scripted) Run(ctx context.Context, call provider.Call) (any, error) {
-	s.mu.Lock()
-	s.calls = append(s.calls, call.Activity.Name)
-	s.count++
-	n := s.count
-	s.mu.Unlock()
-	args := call.Spec.Object("arguments")
-	switch call.Spec.String("func") {
-	case "value":
-		v, _ := args.Get("value")
-		return v, nil
-	case "fail":
-		return nil, errors.New("boom")
-	case "sleep":
-		secs, _ := args.Get("seconds")
-		f, _ := value.Float(secs)
-		select {
-		case <-time.After(time.Duration(f * float64(time.Second))):
-			return "slept", nil
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	case "count":
-		return int64(n), nil
-	}
-	return nil, fmt.Errorf("unknown func %s", call.Spec.String("func"))
-}
-
-func (s *scripted) order() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return strings.Join(s.calls, ",")
-}
+// scripted runs "python" activities by func name (see testutil.Scripted).
+type scripted = testutil.Scripted
 
 func act(typ, name, fn string, args string) string {
 	if args == "" {
@@ -147,7 +107,7 @@ func TestRunFlowStatuses(t *testing.T) {
 			if j.Status != tt.status || j.Deviated != tt.deviated {
 				t.Errorf("status %s deviated %v, want %s %v", j.Status, j.Deviated, tt.status, tt.deviated)
 			}
-			if got := s.order(); got != tt.calls {
+			if got := s.Order(); got != tt.calls {
 				t.Errorf("calls %q, want %q", got, tt.calls)
 			}
 			if got := verdict(j.SteadyStates.Before); got != tt.before {
@@ -362,8 +322,8 @@ func TestProbeTolerance(t *testing.T) {
 	tolProbe := `{"type": "probe", "name": "check", "provider": {"type": "python", "module": "m", "func": "value", "arguments": {}}}`
 	p := probe("p", "value", `{"value": true}`, tolProbe)
 	j, s := runIt(t, exp(t, []string{p}, nil, nil, ""), Options{HypothesisStrategy: StrategyBeforeMethodOnly})
-	if !j.SteadyStates.Before.Met || s.order() != "p,check" {
-		t.Errorf("met %v calls %s", j.SteadyStates.Before.Met, s.order())
+	if !j.SteadyStates.Before.Met || s.Order() != "p,check" {
+		t.Errorf("met %v calls %s", j.SteadyStates.Before.Met, s.Order())
 	}
 }
 

@@ -2,7 +2,6 @@ package tracing
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -18,7 +17,6 @@ import (
 	"github.com/chaostracing/chaostracing/provider"
 	"github.com/chaostracing/chaostracing/provider/process"
 	"github.com/chaostracing/chaostracing/run"
-	"github.com/chaostracing/chaostracing/value"
 	"go.opentelemetry.io/otel/attribute"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
@@ -27,59 +25,8 @@ import (
 
 var bg = context.Background()
 
-// scripted is a test provider for "python" activities, after the one of
-// run/run_test.go: func "value" returns arguments.value, "fail" fails
-// with arguments.message (default "boom"), "sleep" sleeps
-// arguments.seconds, "get" and "set" read and write a flag, "inspect"
-// calls the test's inspect function with the activity's context and
-// returns true.
-type scripted struct {
-	mu      sync.Mutex
-	flag    any
-	inspect func(ctx context.Context, name string)
-}
-
-func (s *scripted) Run(ctx context.Context, call provider.Call) (any, error) {
-	args := call.Spec.Object("arguments")
-	switch call.Spec.String("func") {
-	case "value":
-		v, _ := args.Get("value")
-		return v, nil
-	case "fail":
-		msg := args.String("message")
-		if msg == "" {
-			msg = "boom"
-		}
-		return nil, errors.New(msg)
-	case "sleep":
-		secs, _ := args.Get("seconds")
-		f, _ := value.Float(secs)
-		select {
-		case <-time.After(time.Duration(f * float64(time.Second))):
-			return "slept", nil
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	case "get":
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if s.flag == nil {
-			return false, nil
-		}
-		return s.flag, nil
-	case "set":
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		s.flag, _ = args.Get("value")
-		return s.flag, nil
-	case "inspect":
-		if s.inspect != nil {
-			s.inspect(ctx, call.Activity.Name)
-		}
-		return true, nil
-	}
-	return nil, fmt.Errorf("unknown func %s", call.Spec.String("func"))
-}
+// scripted runs "python" activities by func name (see testutil.Scripted).
+type scripted = testutil.Scripted
 
 // act declares a python activity run by scripted; extra adds members.
 func act(typ, name, fn, args, extra string) string {
@@ -247,7 +194,7 @@ func runTraced(t testing.TB, e *experiment.Experiment, su setup) traced {
 	}
 	d := control.NewDispatcher(e, nil, reg, control.WithLogger(res.log.Logger()))
 	providers := provider.NewRegistry()
-	providers.Register("python", &scripted{inspect: su.inspect})
+	providers.Register("python", &scripted{Inspect: su.inspect})
 	providers.Register("process", &process.Provider{})
 	if su.providers != nil {
 		su.providers(providers)
