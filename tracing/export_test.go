@@ -12,53 +12,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chaostracing/chaostracing/internal/testutil"
+
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/proto"
 )
 
-// blackHole listens on a TCP port, accepts connections and never reads
-// or answers, as a collector behind a dead load balancer may.
-func blackHole(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		<-done
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return ln.Addr().String()
-}
-
 // TestExportFailuresCostOneWarningAndTheFlushTimeoutAtMost runs against
 // collectors that refuse connections or never answer: the run is not
 // delayed, the cleanup returns within the flush timeout plus half a
 // second, and one warning says what happened.
 func TestExportFailuresCostOneWarningAndTheFlushTimeoutAtMost(t *testing.T) {
-	hole := blackHole(t)
+	hole, _ := testutil.BlackHole(t)
 	for _, tt := range []struct {
 		name, args string
 		reason     []string // one of them is in the warning

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chaostracing/chaostracing/internal/testutil"
+
 	"github.com/chaostracing/chaostracing/internal/testenv"
 	"github.com/chaostracing/chaostracing/value"
 )
@@ -88,7 +90,7 @@ func backendFaults() []backendFault {
 		name:  "black-hole/otlp-http",
 		cause: regexp.MustCompile(`no answer within 2s`),
 		setup: func(t *testing.T, _ *probeService) ([]string, string, func(*testing.T)) {
-			addr, accepted := blackHole(t)
+			addr, accepted := testutil.BlackHole(t)
 			return []string{"OTEL_EXPORTER_OTLP_ENDPOINT=http://" + addr}, addr, func(t *testing.T) {
 				if accepted() == 0 {
 					t.Error("the run never connected to the black hole")
@@ -99,7 +101,7 @@ func backendFaults() []backendFault {
 		name:  "black-hole/otlp-grpc",
 		cause: regexp.MustCompile(`no answer within 2s`),
 		setup: func(t *testing.T, _ *probeService) ([]string, string, func(*testing.T)) {
-			addr, accepted := blackHole(t)
+			addr, accepted := testutil.BlackHole(t)
 			return []string{"OTEL_EXPORTER_OTLP_PROTOCOL=grpc", "OTEL_EXPORTER_OTLP_ENDPOINT=http://" + addr}, addr, func(t *testing.T) {
 				if accepted() == 0 {
 					t.Error("the run never connected to the black hole")

@@ -283,46 +283,6 @@ func forwardFixedPort(t *testing.T, port int, target string) string {
 	return l.Addr().String()
 }
 
-// blackHole listens on a free loopback port, accepts every connection and
-// never reads from it or answers: a dead load balancer. It returns the
-// address and a function counting the connections accepted so far.
-func blackHole(t *testing.T) (string, func() int) {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		_ = l.Close()
-		<-done
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			_ = c.Close()
-		}
-	})
-	return l.Addr().String(), func() int {
-		mu.Lock()
-		defer mu.Unlock()
-		return len(conns)
-	}
-}
-
 // freeAddr returns a loopback address with nothing listening on it.
 func freeAddr(t *testing.T, network string) string {
 	t.Helper()
