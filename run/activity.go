@@ -16,18 +16,22 @@ import (
 // then check (the tolerance, for hypothesis probes), then pause after.
 // The record's start and end cover the provider call only, as in Chaos
 // Toolkit; the hooks (and so the activity's span) cover the pauses too.
-func (st *run) activity(ctx context.Context, step Step, a *experiment.Activity, check func(context.Context, *journal.Record)) *journal.Record {
+//
+// check gets the provider's output as it came; the record holds it with
+// the run's secrets redacted.
+func (st *run) activity(ctx context.Context, step Step, a *experiment.Activity, check func(context.Context, *journal.Record, any)) *journal.Record {
 	step.Activity = a
 	ctx = st.hooks.BeforeActivity(ctx, step)
 	st.log.Info(fmt.Sprintf("%s: %s", titleCase(a.Type), a.Name))
 	st.pause(ctx, step, a, "before", a.PauseBefore)
 	rec := &journal.Record{Activity: a.Doc, Start: st.now()}
+	var output any
 	if ctx.Err() == nil {
-		st.execute(ctx, a, rec)
+		output = st.execute(ctx, a, rec)
 	}
 	rec.Finish(st.now())
 	if check != nil {
-		check(ctx, rec)
+		check(ctx, rec, output)
 	}
 	if rec.Status != "" {
 		st.pause(ctx, step, a, "after", a.PauseAfter)
@@ -36,26 +40,28 @@ func (st *run) activity(ctx context.Context, step Step, a *experiment.Activity, 
 	return rec
 }
 
-// execute calls the provider, unless the activity is dry, and fills in
-// output, status and exception. An interrupted call leaves the status
-// empty, so the record has no status key, as in Chaos Toolkit.
-func (st *run) execute(ctx context.Context, a *experiment.Activity, rec *journal.Record) {
+// execute calls the provider, unless the activity is dry, fills in the
+// record's output (secrets redacted), status and exception, and returns
+// the output as the provider gave it. An interrupted call leaves the
+// status empty, so the record has no status key, as in Chaos Toolkit.
+func (st *run) execute(ctx context.Context, a *experiment.Activity, rec *journal.Record) any {
 	if st.skips(a) {
 		rec.Status = journal.Succeeded
-		return
+		return nil
 	}
 	out, err := st.callProvider(ctx, a)
 	switch {
 	case err != nil && ctx.Err() != nil:
-		return
+		return nil
 	case err != nil:
 		rec.Status = journal.ActivityFailed
-		rec.Exception = exceptionLines(err)
+		rec.Exception = st.red.Strings(exceptionLines(err))
 		st.log.Error("  => failed: " + err.Error())
-	default:
-		rec.Status = journal.Succeeded
-		rec.Output = out
+		return nil
 	}
+	rec.Status = journal.Succeeded
+	rec.Output = st.red.Value(out)
+	return out
 }
 
 func exceptionLines(err error) []string {

@@ -40,15 +40,15 @@ func (st *run) probe(ctx context.Context, step Step, entry *experiment.Activity)
 	a := st.exp.Resolve(entry)
 	step.Activity = a
 	// The verdict is set before the activity's after hooks, so they see it.
-	return st.activity(ctx, step, a, func(ctx context.Context, rec *journal.Record) {
-		met := st.checkTolerance(ctx, a, entry.Tolerance, rec)
+	return st.activity(ctx, step, a, func(ctx context.Context, rec *journal.Record, output any) {
+		met := st.checkTolerance(ctx, a, entry.Tolerance, rec, output)
 		rec.ToleranceMet = &met
 	})
 }
 
 // checkTolerance runs inside the activity's hooks, so the verdict is part
 // of the activity's span.
-func (st *run) checkTolerance(ctx context.Context, a *experiment.Activity, tol any, rec *journal.Record) bool {
+func (st *run) checkTolerance(ctx context.Context, a *experiment.Activity, tol any, rec *journal.Record, output any) bool {
 	switch {
 	case rec.Status == "":
 		return false
@@ -58,7 +58,7 @@ func (st *run) checkTolerance(ctx context.Context, a *experiment.Activity, tol a
 	case st.dryFor(a) == DryProbes || st.dryFor(a) == DryActivities:
 		return true
 	}
-	met, err := tolerance.Check(ctx, tol, rec.Output, tolerance.Env{
+	met, err := tolerance.Check(ctx, tol, output, tolerance.Env{
 		Substitute: st.scope.Substitute,
 		RunProbe:   st.toleranceProbe(a),
 	})

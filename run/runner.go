@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chaostracing/chaostracing/internal/redact"
+
 	"github.com/chaostracing/chaostracing/experiment"
 	"github.com/chaostracing/chaostracing/journal"
 	"github.com/chaostracing/chaostracing/value"
@@ -29,7 +31,8 @@ type run struct {
 	opts  Options
 	exp   *experiment.Experiment
 	scope experiment.Scope
-	log   *slog.Logger
+	log   *slog.Logger // redacts the run's secrets
+	red   *redact.Redactor
 	hooks Hooks
 
 	// rollbackCtx is what rollbacks run with: not cancelled by the
@@ -68,9 +71,11 @@ func (r *Runner) Run(ctx, hardStop context.Context, exp *experiment.Experiment, 
 
 func (r *Runner) newRun(exp *experiment.Experiment, opts Options, scope experiment.Scope) *run {
 	st := &run{Runner: r, opts: opts, exp: exp, scope: scope, log: r.Log, hooks: r.Hooks}
+	st.red = redact.New(redact.Values(scope.Secrets)...)
 	if st.log == nil {
 		st.log = slog.New(slog.DiscardHandler)
 	}
+	st.log = st.red.Logger(st.log)
 	if st.hooks == nil {
 		st.hooks = NopHooks{}
 	}
@@ -88,11 +93,16 @@ func (r *Runner) newRun(exp *experiment.Experiment, opts Options, scope experime
 }
 
 // journalExperiment is the experiment as the journal shows it: the title
-// substituted and "dry" set, as Chaos Toolkit writes it.
+// substituted and "dry" set, as Chaos Toolkit writes it; unlike Chaos
+// Toolkit, secrets written inline and secret values substituted into the
+// title are masked.
 func (st *run) journalExperiment() *value.Object {
 	doc := st.exp.Doc.Clone()
 	if title, ok := st.scope.Substitute(st.exp.Title).(string); ok && doc.Has("title") {
-		doc.Set("title", title)
+		doc.Set("title", st.red.String(title))
+	}
+	if secrets := doc.Object("secrets"); secrets != nil {
+		doc.Set("secrets", redact.Declared(secrets))
 	}
 	var dry any
 	if st.opts.Dry != "" {

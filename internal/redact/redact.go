@@ -124,3 +124,54 @@ func jsonEscaped(s string) string {
 	out := strings.TrimRight(buf.String(), "\n")
 	return out[1 : len(out)-1]
 }
+
+// Value returns v with every secret replaced in its strings, objects and
+// lists walked; v itself is not changed, and is returned as is when there
+// is nothing to hide.
+func (r *Redactor) Value(v any) any {
+	if r.Empty() {
+		return v
+	}
+	switch t := v.(type) {
+	case string:
+		return r.r.Replace(t)
+	case []any:
+		out := make([]any, len(t))
+		for i, x := range t {
+			out[i] = r.Value(x)
+		}
+		return out
+	case *value.Object:
+		out := &value.Object{}
+		for _, k := range t.Keys() {
+			x, _ := t.Get(k)
+			out.Set(k, r.Value(x))
+		}
+		return out
+	}
+	return v
+}
+
+// Declared returns a copy of an experiment's secrets block with every
+// value written inline replaced by Mask; references to where a secret
+// lives ({"type": "env", "key": ...}, vault) are kept, since they are not
+// secret themselves.
+func Declared(secrets *value.Object) *value.Object {
+	out := &value.Object{}
+	for _, k := range secrets.Keys() {
+		v, _ := secrets.Get(k)
+		switch t := v.(type) {
+		case *value.Object:
+			if t.Has("type") {
+				out.Set(k, t)
+			} else {
+				out.Set(k, Declared(t))
+			}
+		case nil:
+			out.Set(k, nil)
+		default:
+			out.Set(k, Mask)
+		}
+	}
+	return out
+}

@@ -33,3 +33,25 @@ func TestRedactor(t *testing.T) {
 		t.Errorf("Strings = %v", got)
 	}
 }
+
+func TestValueAndDeclared(t *testing.T) {
+	r := New("s3cr3t-token")
+	out := value.NewObject("status", int64(0), "stdout", "token=s3cr3t-token\n", "list", []any{"s3cr3t-token", int64(1)})
+	got := r.Value(out).(*value.Object)
+	if got.String("stdout") != "token=***\n" || !value.Equal(mustList(got), []any{Mask, int64(1)}) {
+		t.Errorf("Value = %v", got)
+	}
+	if out.String("stdout") != "token=s3cr3t-token\n" {
+		t.Error("Value changed its input")
+	}
+	decl := value.NewObject("db", value.NewObject("password", "inline-pw", "user", value.NewObject("type", "env", "key", "DB_USER")))
+	red := Declared(decl)
+	if red.Object("db").String("password") != Mask || red.Object("db").Object("user").String("key") != "DB_USER" {
+		t.Errorf("Declared = %v", red)
+	}
+}
+
+func mustList(o *value.Object) []any {
+	v, _ := o.Get("list")
+	return v.([]any)
+}

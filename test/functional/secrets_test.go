@@ -1,0 +1,62 @@
+package functional
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A canary secret, from the environment and written inline, is used in
+// the title, in arguments and in outputs, and a failure message: it must
+// appear in no artefact of the run (journal, log file, console, trace
+// file, HTML report), while the run still uses its real value.
+func TestSecretsNeverLeaveTheRun(t *testing.T) {
+	const envCanary = "env-canary-7f3a9c21"
+	const inlineCanary = "inline-canary-b8e4d052"
+	doc := `{"title": "canary ${pw}", "description": "secrets stay secret",
+  "secrets": {"s": {"token": {"type": "env", "key": "CT_CANARY_TOKEN"}, "pw": "` + inlineCanary + `"}},
+  "steady-state-hypothesis": {"title": "the token is passed", "probes": [
+    {"type": "probe", "name": "echo-token", "tolerance": {"type": "regex", "target": "stdout", "pattern": "${token}"},
+     "provider": {"type": "process", "path": "echo", "arguments": ["token=${token}"]}}]},
+  "method": [
+    {"type": "action", "name": "print-pw", "provider": {"type": "process", "path": "sh", "arguments": ["-c", "echo pw=$0", "${pw}"]}},
+    {"type": "action", "name": "fail-with-token", "provider": {"type": "process", "path": "sh", "arguments": ["-c", "echo \"$0\" >&2; sleep 5", "${token}"], "timeout": 0.2}}
+  ]}`
+	res := chaostracing(t, invocation{
+		args:  []string{"run", "--log-file", "run.log", "-"},
+		stdin: []byte(doc),
+		env:   []string{"CT_CANARY_TOKEN=" + envCanary},
+	})
+	if res.code != 0 || res.journal == nil {
+		t.Fatalf("exit %d\n%s", res.code, res.stderr)
+	}
+	// The secret reached the probe: its tolerance, checked on the real
+	// output, is met.
+	if p := res.journal.SteadyStates.Before.Probes[0]; p.ToleranceMet == nil || !*p.ToleranceMet {
+		t.Fatalf("tolerance on the secret not met: %+v", p)
+	}
+	report := chaostracing(t, invocation{args: []string{"report", "-o", filepath.Join(res.dir, "report.html"),
+		filepath.Join(res.dir, "journal.json"), filepath.Join(res.dir, "chaostracing-trace.jsonl")}})
+	if report.code != 0 {
+		t.Fatalf("report: exit %d\n%s", report.code, report.stderr)
+	}
+	artefacts := map[string]string{"console": res.stderr + res.stdout + report.stderr}
+	for _, name := range []string{"journal.json", "run.log", "chaostracing-trace.jsonl", "report.html"} {
+		data, err := os.ReadFile(filepath.Join(res.dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		artefacts[name] = string(data)
+	}
+	for name, text := range artefacts {
+		for _, canary := range []string{envCanary, inlineCanary} {
+			if strings.Contains(text, canary) {
+				t.Errorf("%s holds the secret %s", name, canary)
+			}
+		}
+	}
+	if !strings.Contains(artefacts["journal.json"], "token=***") || !strings.Contains(artefacts["journal.json"], "pw=***") {
+		t.Error("the journal's outputs are not masked where the secret was")
+	}
+}
