@@ -1,7 +1,6 @@
 package journal
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -19,21 +18,20 @@ func (j *Journal) Encode(w io.Writer) error {
 // Write stores the journal at path atomically: it writes a temporary file
 // in the same directory, syncs it and renames it over path, so a crash or
 // a full disk never leaves a truncated journal behind.
+//
+// The journal is encoded straight into the file (value.Encode buffers its
+// writes), so a large journal is not held in memory twice.
 func (j *Journal) Write(path string) error {
-	var buf bytes.Buffer
-	if err := j.Encode(&buf); err != nil {
-		return fmt.Errorf("cannot encode journal: %w", err)
-	}
-	return writeAtomic(path, buf.Bytes())
+	return writeAtomic(path, j.Encode)
 }
 
-func writeAtomic(path string, data []byte) error {
+func writeAtomic(path string, encode func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("cannot write journal %s: %w", path, err)
 	}
 	defer os.Remove(tmp.Name()) // no-op once renamed
-	if _, err := tmp.Write(data); err != nil {
+	if err := encode(tmp); err != nil {
 		tmp.Close()
 		return fmt.Errorf("cannot write journal %s: %w", path, err)
 	}

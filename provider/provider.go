@@ -14,8 +14,10 @@ import (
 )
 
 // DefaultMaxOutput caps how many bytes of a process stream or an HTTP body
-// a provider keeps, so a runaway command cannot exhaust memory.
-const DefaultMaxOutput = 16 << 20
+// a provider keeps, so a runaway command cannot exhaust memory: 4 MiB,
+// ample for the JSON bodies tolerances look into, small enough that the
+// journal of a run stays readable.
+const DefaultMaxOutput = 4 << 20
 
 // Call is one execution of a provider for an activity.
 type Call struct {

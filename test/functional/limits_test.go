@@ -1,0 +1,64 @@
+package functional
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// A 10,000-activity experiment runs in bounded memory, traced to the
+// local file as every run is; the test reports the peak RSS.
+func TestTenThousandActivitiesInBoundedMemory(t *testing.T) {
+	dir := t.TempDir()
+	items := make([]string, 10000)
+	for i := range items {
+		items[i] = fmt.Sprintf(`{"type": "probe", "name": "true-%05d", "provider": {"type": "process", "path": "true"}}`, i)
+	}
+	exp := filepath.Join(dir, "many.json")
+	doc := `{"title": "10,000 probes", "description": "memory bound", "method": [` + strings.Join(items, ",") + `]}`
+	if err := os.WriteFile(exp, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(binary, "run", "--no-log-file", exp)
+	cmd.Dir = dir
+	start := time.Now()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out[max(0, len(out)-2000):])
+	}
+	peakKB := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
+	t.Logf("10,000 activities: %v, peak RSS %d MiB", time.Since(start).Round(time.Millisecond), peakKB>>10)
+	if peakKB > 256<<10 {
+		t.Errorf("peak RSS %d MiB, want under 256 MiB", peakKB>>10)
+	}
+}
+
+// A process output of gigabytes is capped in memory: the run keeps the
+// first bytes with a marker, and its RSS stays far below the output.
+func TestHugeOutputDoesNotExhaustMemory(t *testing.T) {
+	dir := t.TempDir()
+	exp := filepath.Join(dir, "huge.json")
+	doc := `{"title": "huge", "description": "2 GiB on stdout",
+  "method": [{"type": "probe", "name": "zeroes", "provider": {"type": "process", "path": "sh", "arguments": ["-c", "head -c 2147483648 /dev/zero"], "timeout": 60}}]}`
+	if err := os.WriteFile(exp, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(binary, "run", "--no-log-file", "--no-trace", exp)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	peakKB := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
+	journal, err := os.ReadFile(filepath.Join(dir, "journal.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("2 GiB of output: peak RSS %d MiB, journal %d MiB", peakKB>>10, len(journal)>>20)
+	if peakKB > 256<<10 || !strings.Contains(string(journal), "[truncated") {
+		t.Errorf("peak RSS %d MiB (want < 256), truncation marker present: %v", peakKB>>10, strings.Contains(string(journal), "[truncated"))
+	}
+}
