@@ -62,3 +62,41 @@ func TestHugeOutputDoesNotExhaustMemory(t *testing.T) {
 		t.Errorf("peak RSS %d MiB (want < 256), truncation marker present: %v", peakKB>>10, strings.Contains(string(journal), "[truncated"))
 	}
 }
+
+// No process an activity started outlives the run: a timed-out activity's
+// whole process group is killed, and so is the group of the activity an
+// interruption stops. The test looks for the marked sleeps in /proc.
+func TestNoOrphanProcesses(t *testing.T) {
+	marker := fmt.Sprintf("3%d.25", time.Now().UnixNano()%1000)
+	doc := `{"title": "orphans", "description": "children that would outlive their activity",
+  "method": [
+    {"type": "action", "name": "times-out", "provider": {"type": "process", "path": "sh", "arguments": ["-c", "sleep ` + marker + ` & sleep ` + marker + `"], "timeout": 0.3}},
+    {"type": "action", "name": "interrupted", "provider": {"type": "process", "path": "sh", "arguments": ["-c", "sleep ` + marker + ` & sleep ` + marker + `"]}}
+  ]}`
+	res := chaostracing(t, invocation{args: []string{"run", "--no-log-file", "-"}, stdin: []byte(doc),
+		signal: syscall.SIGTERM, signalAfter: 1500 * time.Millisecond, timeout: 20 * time.Second})
+	if res.code != 1 || res.journal == nil || res.journal.Status != "interrupted" {
+		t.Fatalf("exit %d, journal %+v\n%s", res.code, res.journal, res.stderr)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if n := processesWith(t, marker); n != 0 {
+		t.Errorf("%d processes of the run are still alive", n)
+	}
+}
+
+// processesWith counts the live processes whose command line holds s.
+func processesWith(t *testing.T, s string) int {
+	t.Helper()
+	dirs, err := filepath.Glob("/proc/[0-9]*/cmdline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, d := range dirs {
+		data, err := os.ReadFile(d)
+		if err == nil && strings.Contains(strings.ReplaceAll(string(data), "\x00", " "), s) {
+			n++
+		}
+	}
+	return n
+}
