@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/chaostracing/chaostracing/provider"
+
 	"github.com/spf13/cobra"
 
 	"github.com/chaostracing/chaostracing/experiment"
@@ -35,6 +37,7 @@ type runFlags struct {
 	traceEndpoint      string
 	traceProtocol      string
 	traceHeaders       []string
+	outputLimit        int
 }
 
 func (app *App) runCommand() *cobra.Command {
@@ -68,6 +71,7 @@ experiment is invalid; 2 for a wrong command line.`,
 	fl.BoolVar(&f.failFast, "fail-fast", false, "stop the run at the first deviation of a continuous hypothesis")
 	fl.StringVar(&f.traceFile, "trace-file", "", "where the run's trace is kept, as OTLP JSON lines (default chaostracing-trace.jsonl beside the journal)")
 	fl.BoolVar(&f.noTrace, "no-trace", false, "do not trace the run (no trace file, no default tracing control)")
+	fl.IntVar(&f.outputLimit, "output-limit", provider.DefaultMaxOutput, "bytes kept of each process stream and HTTP body; the rest is counted and cut")
 	fl.StringVar(&f.traceEndpoint, "trace-endpoint", "", "send the trace over OTLP to this endpoint too (sets OTEL_EXPORTER_OTLP_ENDPOINT), e.g. http://localhost:4318")
 	fl.StringVar(&f.traceProtocol, "trace-protocol", "", "OTLP protocol: grpc or http/protobuf (sets OTEL_EXPORTER_OTLP_PROTOCOL)")
 	fl.StringArrayVar(&f.traceHeaders, "trace-header", nil, "header sent with OTLP exports, key=value (repeatable; sets OTEL_EXPORTER_OTLP_HEADERS)")
@@ -94,6 +98,9 @@ func (f *runFlags) options() (run.Options, error) {
 	if f.frequency <= 0 {
 		return opts, usageError("--hypothesis-frequency must be a positive number of seconds")
 	}
+	if f.outputLimit <= 0 {
+		return opts, usageError("--output-limit must be a positive number of bytes")
+	}
 	if err := f.traceEnvironment(); err != nil {
 		return opts, err
 	}
@@ -110,6 +117,7 @@ func (app *App) run(parent context.Context, source string, f *runFlags) error {
 	if err != nil {
 		return err
 	}
+	s.runner.MaxOutput = f.outputLimit
 	opts.RollbackStrategy = pick(f.rollbackStrategy, s.exp.Runtime.RollbackStrategy)
 	opts.HypothesisStrategy = pick(f.hypothesisStrategy, s.exp.Runtime.HypothesisStrategy)
 

@@ -100,3 +100,18 @@ func processesWith(t *testing.T, s string) int {
 	}
 	return n
 }
+
+func TestOutputLimitFlag(t *testing.T) {
+	doc := `{"title": "t", "description": "d", "method": [{"type": "probe", "name": "p", "provider": {"type": "process", "path": "echo", "arguments": ["0123456789abcdef"]}}]}`
+	res := chaostracing(t, invocation{args: []string{"run", "--no-log-file", "--output-limit", "4", "-"}, stdin: []byte(doc)})
+	if res.code != 0 || res.journal == nil {
+		t.Fatalf("exit %d\n%s", res.code, res.stderr)
+	}
+	out := res.journal.Run[0].Output.(interface{ String(string) string }).String("stdout")
+	if out != "0123\n... [truncated 13 bytes]" {
+		t.Errorf("stdout %q", out)
+	}
+	if bad := chaostracing(t, invocation{args: []string{"run", "--output-limit", "0", "-"}, stdin: []byte(doc)}); bad.code != 2 {
+		t.Errorf("--output-limit 0: exit %d", bad.code)
+	}
+}
