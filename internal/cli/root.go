@@ -81,7 +81,6 @@ and writes the journal Chaos Toolkit tools read.`,
 		SilenceErrors:     true,
 		PersistentPreRunE: func(*cobra.Command, []string) error { return app.setupLogging() },
 	}
-	root.CompletionOptions.DisableDefaultCmd = true
 	flags := root.PersistentFlags()
 	flags.BoolVar(&app.verbose, "verbose", false, "log debug lines to the console")
 	flags.StringVar(&app.logFile, "log-file", "chaostoolkit.log", "file the run's log is appended to, at debug level")

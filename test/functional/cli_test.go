@@ -145,3 +145,18 @@ func TestSignalsInterruptTheRun(t *testing.T) {
 		}
 	}
 }
+
+// Shell completion scripts are generated for bash, zsh and fish, and the
+// bash one is valid shell that completes the commands.
+func TestShellCompletion(t *testing.T) {
+	for shell, want := range map[string]string{"bash": "__start_chaostracing", "zsh": "#compdef chaostracing", "fish": "complete -c chaostracing"} {
+		res := chaostracing(t, invocation{args: []string{"completion", shell}})
+		if res.code != 0 || !strings.Contains(res.stdout, want) {
+			t.Errorf("%s: exit %d, script lacks %q", shell, res.code, want)
+		}
+	}
+	res := chaostracing(t, invocation{args: []string{"__complete", "r"}})
+	if !strings.Contains(res.stdout, "run") || !strings.Contains(res.stdout, "report") {
+		t.Errorf("completing 'r' gave %q", res.stdout)
+	}
+}
