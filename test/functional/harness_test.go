@@ -52,9 +52,11 @@ type invocation struct {
 	env     []string
 	stdin   []byte
 	timeout time.Duration
-	// signal, if set, is sent after signalAfter.
-	signal      os.Signal
-	signalAfter time.Duration
+	// signal, if set, is sent after signalAfter, and again after
+	// secondSignalAfter when that is set.
+	signal            os.Signal
+	signalAfter       time.Duration
+	secondSignalAfter time.Duration
 }
 
 // chaostracing runs the binary in a fresh directory, with its journal
@@ -81,6 +83,9 @@ func chaostracing(t *testing.T, inv invocation) result {
 	}
 	if inv.signal != nil {
 		time.AfterFunc(inv.signalAfter, func() { _ = cmd.Process.Signal(inv.signal) })
+	}
+	if inv.signal != nil && inv.secondSignalAfter > 0 {
+		time.AfterFunc(inv.secondSignalAfter, func() { _ = cmd.Process.Signal(inv.signal) })
 	}
 	err := cmd.Wait()
 	if ctx.Err() != nil {
