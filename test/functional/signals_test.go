@@ -32,7 +32,9 @@ func TestSignalInEveryPhase(t *testing.T) {
 		{"pause", `{"title": "t", "description": "d", "method": [` + pausing + `]}`,
 			func(j *journal.Journal) bool { return len(j.Run) == 1 && j.Run[0].Status == journal.Succeeded }},
 		{"background activity", `{"title": "t", "description": "d", "method": [` + sleeper("bg", `, "background": true`) + `, ` + sleeper("fg", "") + `]}`,
-			func(j *journal.Journal) bool { return len(j.Run) == 2 && j.Run[0].Status == "" && j.Run[1].Status == "" }},
+			func(j *journal.Journal) bool {
+				return len(j.Run) == 2 && j.Run[0].Status == "" && j.Run[1].Status == ""
+			}},
 		{"rollbacks", `{"title": "t", "description": "d", "steady-state-hypothesis": {"title": "h", "probes": [` + trueProbe + `]}, "method": [], "rollbacks": [` + sleeper("slow-rollback", "") + `]}`,
 			func(j *journal.Journal) bool { return len(j.Rollbacks) == 1 && j.Rollbacks[0].Status == "" }},
 	}
