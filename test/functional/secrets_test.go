@@ -1,10 +1,15 @@
 package functional
 
 import (
+	"fmt"
+	"time"
+
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/chaostracing/chaostracing/internal/testenv"
 )
 
 // A canary secret, from the environment and written inline, is used in
@@ -23,8 +28,9 @@ func TestSecretsNeverLeaveTheRun(t *testing.T) {
     {"type": "action", "name": "print-pw", "provider": {"type": "process", "path": "sh", "arguments": ["-c", "echo pw=$0", "${pw}"]}},
     {"type": "action", "name": "fail-with-token", "provider": {"type": "process", "path": "sh", "arguments": ["-c", "echo \"$0\" >&2; sleep 5", "${token}"], "timeout": 0.2}}
   ]}`
+	c := testenv.StartCollector(t)
 	res := chaostracing(t, invocation{
-		args:  []string{"run", "--log-file", "run.log", "-"},
+		args:  []string{"run", "--log-file", "run.log", "--trace-endpoint", c.OTLPHTTP, "-"},
 		stdin: []byte(doc),
 		env:   []string{"CT_CANARY_TOKEN=" + envCanary},
 	})
@@ -42,6 +48,12 @@ func TestSecretsNeverLeaveTheRun(t *testing.T) {
 		t.Fatalf("report: exit %d\n%s", report.code, report.stderr)
 	}
 	artefacts := map[string]string{"console": res.stderr + res.stdout + report.stderr}
+	// The spans the collector received, every attribute and event.
+	var received strings.Builder
+	for _, sp := range c.WaitForSpans(t, 7, 10*time.Second) {
+		fmt.Fprintf(&received, "%s %v %v %v\n", sp.Name, sp.Attributes, sp.Events, sp.Status)
+	}
+	artefacts["collector"] = received.String()
 	for _, name := range []string{"journal.json", "run.log", "chaostracing-trace.jsonl", "report.html"} {
 		data, err := os.ReadFile(filepath.Join(res.dir, name))
 		if err != nil {
