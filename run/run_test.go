@@ -49,8 +49,12 @@ func exp(t *testing.T, hypothesis []string, method []string, rollbacks []string,
 	return e
 }
 
+// runIt runs e with the scripted provider, and checks when the test ends
+// that the run left no goroutine behind (background activities, the
+// continuous hypothesis, timers).
 func runIt(t *testing.T, e *experiment.Experiment, opts Options) (*journal.Journal, *scripted) {
 	t.Helper()
+	t.Cleanup(func() { goleak.VerifyNone(t) })
 	s := &scripted{}
 	reg := provider.NewRegistry()
 	reg.Register("python", s)
