@@ -131,25 +131,11 @@ func (r *reader) fromProvider(cfg *Config, p, where, exporter string) {
 func (r *reader) otlp(cfg *Config) {
 	cfg.Exporter = ExporterOTLP
 	cfg.Protocol = r.envProtocol()
-	if ep, ok := r.string(setEndpoint); ok {
-		cfg.Endpoint = ep
-		return
+	port := int64(4318)
+	if cfg.Protocol == ProtocolGRPC {
+		port = 4317
 	}
-	host, hasHost := r.string(setHost)
-	port, hasPort := r.int(setPort)
-	if !hasHost && !hasPort {
-		return
-	}
-	if !hasHost {
-		host = "localhost"
-	}
-	if !hasPort {
-		port = 4318
-		if cfg.Protocol == ProtocolGRPC {
-			port = 4317
-		}
-	}
-	cfg.Endpoint = fmt.Sprintf("http://%s", joinHostPort(host, port))
+	cfg.Endpoint = r.hostPortEndpoint(port, "http://%s")
 }
 
 // zipkin configures Zipkin: the collector_endpoint setting, else host and
@@ -157,22 +143,29 @@ func (r *reader) otlp(cfg *Config) {
 // http://localhost:9411/api/v2/spans.
 func (r *reader) zipkin(cfg *Config) {
 	cfg.Exporter = ExporterZipkin
+	cfg.Endpoint = r.hostPortEndpoint(9411, "http://%s/api/v2/spans")
+}
+
+// hostPortEndpoint returns the collector_endpoint setting, else the
+// endpoint format makes of host and port when either is set (localhost
+// and defaultPort standing for the missing one), else "": the exporter's
+// environment and defaults then apply.
+func (r *reader) hostPortEndpoint(defaultPort int64, format string) string {
 	if ep, ok := r.string(setEndpoint); ok {
-		cfg.Endpoint = ep
-		return
+		return ep
 	}
 	host, hasHost := r.string(setHost)
 	port, hasPort := r.int(setPort)
 	if !hasHost && !hasPort {
-		return
+		return ""
 	}
 	if !hasHost {
 		host = "localhost"
 	}
 	if !hasPort {
-		port = 9411
+		port = defaultPort
 	}
-	cfg.Endpoint = fmt.Sprintf("http://%s/api/v2/spans", joinHostPort(host, port))
+	return fmt.Sprintf(format, joinHostPort(host, port))
 }
 
 // fromEnv follows OTEL_TRACES_EXPORTER, else an OTLP endpoint variable;
