@@ -49,24 +49,7 @@ func exactVar(s string) string {
 // the value itself, keeping its type; elsewhere values are formatted as
 // Python's str() would and unknown names stay as written.
 func (s Scope) Substitute(v any) any {
-	switch t := v.(type) {
-	case string:
-		return s.substituteString(t)
-	case []any:
-		out := make([]any, len(t))
-		for i, x := range t {
-			out[i] = s.Substitute(x)
-		}
-		return out
-	case *value.Object:
-		out := &value.Object{}
-		for _, k := range t.Keys() {
-			x, _ := t.Get(k)
-			out.Set(k, s.Substitute(x))
-		}
-		return out
-	}
-	return v
+	return value.MapStrings(v, s.substituteString)
 }
 
 func (s Scope) substituteString(str string) any {

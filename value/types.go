@@ -238,3 +238,27 @@ func fromReflect(v any) any {
 	}
 	return parsed
 }
+
+// MapStrings returns a copy of v in which every string, at any depth in
+// object values and list items (not keys), is replaced by what f returns
+// for it; other scalars are kept. v itself is not changed.
+func MapStrings(v any, f func(string) any) any {
+	switch t := v.(type) {
+	case string:
+		return f(t)
+	case []any:
+		out := make([]any, len(t))
+		for i, x := range t {
+			out[i] = MapStrings(x, f)
+		}
+		return out
+	case *Object:
+		out := &Object{}
+		for _, k := range t.Keys() {
+			x, _ := t.Get(k)
+			out.Set(k, MapStrings(x, f))
+		}
+		return out
+	}
+	return v
+}

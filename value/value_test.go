@@ -279,3 +279,12 @@ func FuzzParseYAML(f *testing.F) {
 		_, _, _ = ParseYAML(data)
 	})
 }
+
+func TestMapStrings(t *testing.T) {
+	in := NewObject("a", "x", "n", int64(1), "l", []any{"y", NewObject("k", "z")})
+	out := MapStrings(in, func(s string) any { return s + "!" })
+	want := NewObject("a", "x!", "n", int64(1), "l", []any{"y!", NewObject("k", "z!")})
+	if !Equal(out, want) || in.String("a") != "x" {
+		t.Errorf("MapStrings = %v (input now %v)", out, in)
+	}
+}

@@ -132,24 +132,7 @@ func (r *Redactor) Value(v any) any {
 	if r.Empty() {
 		return v
 	}
-	switch t := v.(type) {
-	case string:
-		return r.r.Replace(t)
-	case []any:
-		out := make([]any, len(t))
-		for i, x := range t {
-			out[i] = r.Value(x)
-		}
-		return out
-	case *value.Object:
-		out := &value.Object{}
-		for _, k := range t.Keys() {
-			x, _ := t.Get(k)
-			out.Set(k, r.Value(x))
-		}
-		return out
-	}
-	return v
+	return value.MapStrings(v, func(s string) any { return r.r.Replace(s) })
 }
 
 // Declared returns a copy of an experiment's secrets block with every
