@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -233,34 +232,6 @@ func runWith(t testing.TB, e *experiment.Experiment, global []*experiment.Contro
 	d.Close(bg)
 	res.j = j
 	return res
-}
-
-// countingPython returns a python3 wrapper that counts its runs in a file.
-// It names itself as the interpreter's executable, so that the provider
-// keeps running it rather than the python3 it wraps.
-func countingPython(t *testing.T) (python, count string) {
-	t.Helper()
-	dir := t.TempDir()
-	python, count = filepath.Join(dir, "python"), filepath.Join(dir, "count")
-	script := "#!/bin/sh\n" +
-		"if [ \"$2\" = 'import sys; print(sys.executable)' ]; then echo \"$0\"; exit 0; fi\n" +
-		"echo run >> '" + count + "'\nexec python3 \"$@\"\n"
-	if err := os.WriteFile(python, []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return python, count
-}
-
-func pythonRuns(t *testing.T, count string) int {
-	t.Helper()
-	data, err := os.ReadFile(count)
-	if os.IsNotExist(err) {
-		return 0
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.Count(string(data), "run\n")
 }
 
 func needPython(t testing.TB) {

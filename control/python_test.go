@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chaostracing/chaostracing/internal/testutil"
+
 	"github.com/chaostracing/chaostracing/experiment"
 	"github.com/chaostracing/chaostracing/journal"
 	"github.com/chaostracing/chaostracing/provider/python"
@@ -83,7 +85,7 @@ func TestPythonControl(t *testing.T) {
 	needPython(t)
 	dir := pythonModules(t)
 	out := filepath.Join(t.TempDir(), "calls.jsonl")
-	pyExe, count := countingPython(t)
+	pyExe, count := testutil.CountingPython(t)
 	args := `{"path": "` + out + `", "level": "${lvl}", "extra": 1}`
 	e := load(t, `{"title": "t", "description": "d", "configuration": {"lvl": "debug"}, "extensions": [{"name": "ext"}],
 		"controls": [`+pyCtl("rec", "ctl_rec", args)+`], "method": [`+act("action", "a1", "value", `{"value": "x"}`, "")+`]}`)
@@ -105,7 +107,7 @@ func TestPythonControl(t *testing.T) {
 	}
 	// One inspection, configure, the three hooks the module defines and
 	// cleanup.
-	if n := pythonRuns(t, count); n != 6 {
+	if n := testutil.PythonRuns(t, count); n != 6 {
 		t.Errorf("python ran %d times, want 6", n)
 	}
 }
@@ -116,7 +118,7 @@ func TestPythonStartsOnlyForHooksTheModuleHas(t *testing.T) {
 	needPython(t)
 	dir := pythonModules(t)
 	out := filepath.Join(t.TempDir(), "calls")
-	pyExe, count := countingPython(t)
+	pyExe, count := testutil.CountingPython(t)
 	var method []string
 	for _, name := range []string{"a1", "a2", "a3", "a4", "a5"} {
 		method = append(method, act("action", name, "value", "", ""))
@@ -128,7 +130,7 @@ func TestPythonStartsOnlyForHooksTheModuleHas(t *testing.T) {
 	if got := readLines(t, out); strings.Join(got, ",") != "after_experiment completed,after_experiment completed" {
 		t.Errorf("calls %v\nlog:\n%s", got, res.log.String())
 	}
-	if n := pythonRuns(t, count); n != 3 {
+	if n := testutil.PythonRuns(t, count); n != 3 {
 		t.Errorf("python ran %d times, want 3: one inspection, one call per control", n)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chaostracing/chaostracing/internal/testutil"
+
 	"github.com/chaostracing/chaostracing/experiment"
 	"github.com/chaostracing/chaostracing/provider"
 )
@@ -21,34 +23,6 @@ func checkProblems(t *testing.T, problems []experiment.Problem, want []string) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("problems:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
-}
-
-// countingPython returns a python3 wrapper that counts its runs in a file.
-// It names itself as the interpreter's executable (see interpreter), so
-// that the provider keeps running it, and each driver run is counted, not
-// just the lookup of the real interpreter.
-func countingPython(t *testing.T) (python, count string) {
-	t.Helper()
-	dir := t.TempDir()
-	python, count = filepath.Join(dir, "python"), filepath.Join(dir, "count")
-	script := "#!/bin/sh\n" +
-		"if [ \"$2\" = 'import sys; print(sys.executable)' ]; then echo \"$0\"; exit 0; fi\n" +
-		"echo run >> '" + count + "'\nexec python3 \"$@\"\n"
-	if err := os.WriteFile(python, []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return python, count
-}
-
-func runs(t *testing.T, count string) int {
-	data, err := os.ReadFile(count)
-	if os.IsNotExist(err) {
-		return 0
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.Count(string(data), "run\n")
 }
 
 func TestCheck(t *testing.T) {
@@ -105,7 +79,7 @@ func TestCheck(t *testing.T) {
 		{name: "other provider", spec: `{"type":"process","path":"nonexistent-binary"}`},
 		{name: "no module", spec: `{"type":"python","func":"f"}`},
 	}
-	python, count := countingPython(t)
+	python, count := testutil.CountingPython(t)
 	p := &Provider{Funcs: funcs, Python: python, Path: []string{modules(t)}}
 	var activities []*experiment.Activity
 	var want []string
@@ -118,13 +92,13 @@ func TestCheck(t *testing.T) {
 	}
 	activities = append(activities, nil, &experiment.Activity{Path: "$.method[99]", Name: "ref", Ref: "fine"})
 	checkProblems(t, p.Check(bg, activities), want)
-	if n := runs(t, count); n != 1 {
+	if n := testutil.PythonRuns(t, count); n != 1 {
 		t.Errorf("python ran %d times, want once for the whole batch", n)
 	}
 }
 
 func TestCheckWithoutPythonActivities(t *testing.T) {
-	python, count := countingPython(t)
+	python, count := testutil.CountingPython(t)
 	funcs := provider.NewFuncs()
 	funcs.Register("gomod", "f", func(context.Context, provider.Args) (any, error) { return nil, nil }, provider.FuncInfo{})
 	p := &Provider{Funcs: funcs, Python: python}
@@ -133,7 +107,7 @@ func TestCheckWithoutPythonActivities(t *testing.T) {
 		activity(t, "$.method[1]", "proc", `{"type":"process","path":"true"}`),
 	})
 	checkProblems(t, problems, nil)
-	if n := runs(t, count); n != 0 {
+	if n := testutil.PythonRuns(t, count); n != 0 {
 		t.Errorf("python ran %d times, want none", n)
 	}
 }

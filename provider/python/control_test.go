@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chaostracing/chaostracing/internal/testutil"
+
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
@@ -13,7 +15,7 @@ import (
 
 func TestInspectControls(t *testing.T) {
 	needPython(t)
-	python, count := countingPython(t)
+	python, count := testutil.CountingPython(t)
 	p := &Provider{Python: python, Path: []string{modules(t)}}
 	got, err := p.InspectControls(bg, []string{"ctcontrol", "ctfix_nope", "brokendep", "os"})
 	if err != nil {
@@ -39,10 +41,10 @@ func TestInspectControls(t *testing.T) {
 			t.Errorf("%s: hooks %v err %q missing %v, want %s %q %v", g.Module, g.Hooks, gotErr, g.Missing, w.hooks, w.err, w.missing)
 		}
 	}
-	if n := runs(t, count); n != 1 {
+	if n := testutil.PythonRuns(t, count); n != 1 {
 		t.Errorf("python ran %d times, want once", n)
 	}
-	if got, err := p.InspectControls(bg, nil); got != nil || err != nil || runs(t, count) != 1 {
+	if got, err := p.InspectControls(bg, nil); got != nil || err != nil || testutil.PythonRuns(t, count) != 1 {
 		t.Errorf("no modules: %v, %v, python started anyway", got, err)
 	}
 }
