@@ -5,49 +5,32 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/chaostracing/chaostracing/experiment"
+	"github.com/chaostracing/chaostracing/settings"
 	"github.com/chaostracing/chaostracing/value"
 )
 
-// DefaultSettingsPath returns Chaos Toolkit's settings file,
-// ~/.chaostoolkit/settings.yaml, when it exists, else "". Pass its result
-// to LoadGlobal when the user did not name a settings file.
-func DefaultSettingsPath() string {
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return ""
-	}
-	path := filepath.Join(home, ".chaostoolkit", "settings.yaml")
-	if _, err := os.Stat(path); err != nil {
-		return ""
-	}
-	return path
-}
-
 // LoadGlobal reads the global controls: the settings file's "controls"
-// (YAML, a map of name to {provider: {type: python, module, arguments},
+// (a map of name to {provider: {type: python, module, arguments},
 // automatic, scope}), then each --control-file in order (JSON or YAML, the
 // same map, at the top level or under "controls"). A later control of the
-// same name replaces an earlier one. settingsPath "" means no settings
-// file: the caller passes "" when the user named none and the default one
-// does not exist (see DefaultSettingsPath); a file that is named but
-// missing is an error, as is a malformed file or control, located as
+// same name replaces an earlier one. s may be nil (no settings). A missing
+// control file is an error, as is a malformed file or control, located as
 // file:line:col. The Path of each control is where it is declared, as
 // file:line:col.
-func LoadGlobal(settingsPath string, controlFiles []string) ([]*experiment.Control, error) {
+func LoadGlobal(s *settings.Settings, controlFiles []string) ([]*experiment.Control, error) {
 	var all []*experiment.Control
-	if settingsPath != "" {
-		list, err := loadGlobalFile(settingsPath, "settings", true)
+	if s != nil && s.Path != "" {
+		list, err := decodeGlobalFile(s.Path, "settings", s.Doc, s.Positions, "$.controls")
 		if err != nil {
 			return nil, err
 		}
 		all = append(all, list...)
 	}
 	for _, path := range controlFiles {
-		list, err := loadGlobalFile(path, "control", false)
+		list, err := loadControlFile(path)
 		if err != nil {
 			return nil, err
 		}
@@ -56,11 +39,11 @@ func LoadGlobal(settingsPath string, controlFiles []string) ([]*experiment.Contr
 	return dedupe(all), nil
 }
 
-// loadGlobalFile reads the controls of one file.
-func loadGlobalFile(path, kind string, settings bool) ([]*experiment.Control, error) {
+// loadControlFile reads the controls of one --control-file.
+func loadControlFile(path string) ([]*experiment.Control, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read %s file: %w", kind, err)
+		return nil, fmt.Errorf("cannot read control file: %w", err)
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil
@@ -69,22 +52,24 @@ func loadGlobalFile(path, kind string, settings bool) ([]*experiment.Control, er
 	if err != nil {
 		return nil, err
 	}
+	return decodeGlobalFile(path, "control", doc, pos, controlsAt(doc))
+}
+
+// decodeGlobalFile decodes the controls map at JSONPath "at" of a parsed
+// file.
+func decodeGlobalFile(path, kind string, doc any, pos value.Positions, at string) ([]*experiment.Control, error) {
 	ps := &experiment.Problems{Positions: pos}
-	list := decodeGlobal(path, doc, controlsAt(doc, settings), ps)
+	list := decodeGlobal(path, doc, at, ps)
 	if len(ps.List) > 0 {
 		return nil, globalError(path, kind, ps)
 	}
 	return list, nil
 }
 
-// controlsAt returns the JSONPath of the controls map in a file: under
-// "controls" in a settings file, at the top of a control file unless it
-// wraps them in "controls" too.
-func controlsAt(doc any, settings bool) string {
+// controlsAt returns the JSONPath of the controls map in a control file:
+// at the top unless it wraps them in "controls".
+func controlsAt(doc any) string {
 	root, _ := doc.(*value.Object)
-	if settings {
-		return "$.controls"
-	}
 	if inner := root.Object("controls"); inner != nil && !inner.Has("provider") {
 		return "$.controls"
 	}

@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/chaostracing/chaostracing/experiment"
+	"github.com/chaostracing/chaostracing/settings"
 )
 
 func writeFile(t *testing.T, dir, name, content string) string {
@@ -37,7 +40,7 @@ controls:
 }`)
 	yamlFile := writeFile(t, dir, "more.yml", "controls:\n  late:\n    provider: {type: python, module: late}\n")
 	empty := writeFile(t, dir, "empty.yaml", "\n")
-	got, err := LoadGlobal(settings, []string{jsonFile, yamlFile, empty})
+	got, err := globalFrom(settings, []string{jsonFile, yamlFile, empty})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,10 +64,10 @@ controls:
 	if v, _ := got[0].Provider.Object("arguments").Get("trace_request"); v != true || got[0].Doc.String("name") != "tracing" {
 		t.Errorf("tracing control %v", got[0].Doc)
 	}
-	if got, err := LoadGlobal("", nil); got != nil || err != nil {
+	if got, err := globalFrom("", nil); got != nil || err != nil {
 		t.Errorf("nothing to load: %v, %v", got, err)
 	}
-	manual, err := LoadGlobal(settings, nil)
+	manual, err := globalFrom(settings, nil)
 	if err != nil || len(manual) != 2 || manual[1].Automatic || manual[1].Scope != "after" {
 		t.Errorf("settings only: %v, %v", manual, err)
 	}
@@ -110,9 +113,9 @@ func TestLoadGlobalErrors(t *testing.T) {
 			path := writeFile(t, dir, tt.file, tt.content)
 			var err error
 			if tt.settings {
-				_, err = LoadGlobal(path, nil)
+				_, err = globalFrom(path, nil)
 			} else {
-				_, err = LoadGlobal("", []string{path})
+				_, err = globalFrom("", []string{path})
 			}
 			if err == nil {
 				t.Fatal("no error")
@@ -124,25 +127,23 @@ func TestLoadGlobalErrors(t *testing.T) {
 			}
 		})
 	}
-	if _, err := LoadGlobal(filepath.Join(dir, "missing.yaml"), nil); err == nil || !strings.Contains(err.Error(), "cannot read settings file") {
+	if _, err := globalFrom(filepath.Join(dir, "missing.yaml"), nil); err == nil || !strings.Contains(err.Error(), "cannot read settings file") {
 		t.Errorf("missing settings: %v", err)
 	}
-	if _, err := LoadGlobal("", []string{filepath.Join(dir, "missing.json")}); err == nil || !strings.Contains(err.Error(), "cannot read control file") {
+	if _, err := globalFrom("", []string{filepath.Join(dir, "missing.json")}); err == nil || !strings.Contains(err.Error(), "cannot read control file") {
 		t.Errorf("missing control file: %v", err)
 	}
 }
 
-func TestDefaultSettingsPath(t *testing.T) {
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	if got := DefaultSettingsPath(); got != "" {
-		t.Errorf("no settings file: %q", got)
+// globalFrom loads the settings file at settingsPath ("" for none), then
+// the global controls.
+func globalFrom(settingsPath string, files []string) ([]*experiment.Control, error) {
+	var s *settings.Settings
+	if settingsPath != "" {
+		var err error
+		if s, err = settings.Load(settingsPath); err != nil {
+			return nil, err
+		}
 	}
-	if err := os.MkdirAll(filepath.Join(home, ".chaostoolkit"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	path := writeFile(t, filepath.Join(home, ".chaostoolkit"), "settings.yaml", "controls: {}\n")
-	if got := DefaultSettingsPath(); got != path {
-		t.Errorf("got %q, want %q", got, path)
-	}
+	return LoadGlobal(s, files)
 }

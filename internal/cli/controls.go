@@ -8,6 +8,7 @@ import (
 
 	"github.com/chaostracing/chaostracing/control"
 	"github.com/chaostracing/chaostracing/experiment"
+	"github.com/chaostracing/chaostracing/settings"
 )
 
 // controlFlags is --control-file, shared by run and validate.
@@ -22,8 +23,8 @@ func (c *controlFlags) register(cmd *cobra.Command) {
 // load reads the global controls of the settings file and control files.
 // A control file that does not exist is a usage error, as in Chaos
 // Toolkit; a malformed one fails the command.
-func (c *controlFlags) load(settingsPath string) ([]*experiment.Control, error) {
-	globals, err := control.LoadGlobal(settingsPath, c.files)
+func (c *controlFlags) load(s *settings.Settings) ([]*experiment.Control, error) {
+	globals, err := control.LoadGlobal(s, c.files)
 	switch {
 	case err == nil:
 		return globals, nil
@@ -33,11 +34,16 @@ func (c *controlFlags) load(settingsPath string) ([]*experiment.Control, error) 
 	return nil, &exitError{Code: ExitFailed, Err: err}
 }
 
-// settingsPath is --settings, or Chaos Toolkit's default file when it
-// exists.
-func (app *App) settingsPath() string {
-	if app.settings != "" {
-		return app.settings
+// loadSettings reads --settings, or Chaos Toolkit's default file when it
+// exists, once per command.
+func (app *App) loadSettings() (*settings.Settings, error) {
+	if app.loaded != nil {
+		return app.loaded, nil
 	}
-	return control.DefaultSettingsPath()
+	s, err := settings.Load(app.settings)
+	if err != nil {
+		return nil, &exitError{Code: ExitFailed, Err: err}
+	}
+	app.loaded = s
+	return s, nil
 }

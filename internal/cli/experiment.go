@@ -32,7 +32,11 @@ type session struct {
 // tracing control is then added as a global control when no control
 // declares it, so every run records its trace.
 func (app *App) load(ctx context.Context, source string, opts run.Options, cf *controlFlags, validate bool, traceFile string) (*session, error) {
-	globals, err := cf.load(app.settingsPath())
+	set, err := app.loadSettings()
+	if err != nil {
+		return nil, err
+	}
+	globals, err := cf.load(set)
 	if err != nil {
 		return nil, err
 	}

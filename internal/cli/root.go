@@ -13,6 +13,7 @@ import (
 
 	"github.com/chaostracing/chaostracing/internal/logging"
 	"github.com/chaostracing/chaostracing/provider"
+	"github.com/chaostracing/chaostracing/settings"
 )
 
 // App holds what commands share: streams, logging settings and the Go
@@ -25,6 +26,7 @@ type App struct {
 
 	verbose   bool
 	settings  string
+	loaded    *settings.Settings
 	logFile   string
 	noLogFile bool
 	log       *slog.Logger

@@ -118,8 +118,7 @@ func (app *App) run(parent context.Context, source string, f *runFlags) error {
 		return err
 	}
 	s.runner.MaxOutput = f.outputLimit
-	opts.RollbackStrategy = pick(f.rollbackStrategy, s.exp.Runtime.RollbackStrategy)
-	opts.HypothesisStrategy = pick(f.hypothesisStrategy, s.exp.Runtime.HypothesisStrategy)
+	opts.RollbackStrategy, opts.HypothesisStrategy = f.strategies(s.exp.Runtime, app.loaded.Runtime())
 
 	ctx, hardStop, stopSignals := app.handleSignals(parent)
 	defer stopSignals()
@@ -208,6 +207,16 @@ func (f *runFlags) traceEnvironment() error {
 }
 
 // pick returns the first non-empty value: flag, then experiment runtime.
+// strategies picks each strategy by precedence: the flag, then the
+// experiment's runtime block, then the settings file's, else default.
+// Each strategy is picked on its own: where the Python tool resets a
+// strategy the experiment's runtime block omits to "default" even when
+// the settings set it, the settings apply here (docs/experiment-format.md).
+func (f *runFlags) strategies(exp, set experiment.Runtime) (rollback, hypothesis string) {
+	return pick(f.rollbackStrategy, exp.RollbackStrategy, set.RollbackStrategy),
+		pick(f.hypothesisStrategy, exp.HypothesisStrategy, set.HypothesisStrategy)
+}
+
 func pick(values ...string) string {
 	for _, v := range values {
 		if v != "" {
