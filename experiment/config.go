@@ -10,10 +10,39 @@ var EnvVarTypes = []string{"str", "string", "int", "integer", "float", "number",
 func (d *decoder) configuration(cfg *value.Object, at string) {
 	for _, k := range cfg.Keys() {
 		v, _ := cfg.Get(k)
-		if spec, ok := v.(*value.Object); ok && spec.String("type") == "env" {
+		spec, ok := v.(*value.Object)
+		switch {
+		case !ok:
+		case spec.String("type") == "env":
 			d.envSpec(spec, value.Key(at, k), true)
+		case IsDynamic(spec):
+			d.activity(named(spec, k), value.Key(at, k), nil)
 		}
 	}
+}
+
+// IsDynamic reports whether a configuration value is dynamic: a probe
+// ({"type": "probe", "provider": ...}) whose result becomes the value
+// before the run starts.
+func IsDynamic(v any) bool {
+	spec, ok := v.(*value.Object)
+	return ok && spec.String("type") == Probe
+}
+
+// DecodeDynamic decodes the probe of dynamic configuration key.
+func DecodeDynamic(key string, spec *value.Object, opts ...Option) (*Activity, error) {
+	return DecodeActivity(named(spec, key), value.Key("$.configuration", key), opts...)
+}
+
+// named gives a configuration probe without a name its key as name: Chaos
+// Toolkit does not require one there.
+func named(spec *value.Object, key string) *value.Object {
+	if spec.Has("name") {
+		return spec
+	}
+	c := spec.Clone()
+	c.Set("name", key)
+	return c
 }
 
 func (d *decoder) secrets(sec *value.Object, at string) {

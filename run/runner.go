@@ -65,6 +65,7 @@ func (r *Runner) Run(ctx, hardStop context.Context, exp *experiment.Experiment, 
 		hardStop = context.WithoutCancel(ctx)
 	}
 	st.rollbackCtx = hardStop
+	st.resolveDynamic(ctx)
 	st.play(ctx)
 	return st.j, nil
 }

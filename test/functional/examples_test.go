@@ -32,13 +32,14 @@ const examplesDir = "../../examples"
 // exampleChecks maps each example (its path under examples/) to the test
 // that runs it and checks what it shows.
 var exampleChecks = map[string]func(t *testing.T, path string){
-	"quickstart.json":          checkQuickstartExample,
-	"tracing/every-level.json": checkEveryLevelExample,
-	"tolerances.json":          checkTolerancesExample,
-	"background.yaml":          checkBackgroundExample,
-	"rollbacks.json":           checkRollbacksExample,
-	"controls.json":            checkControlsExample,
-	"propagation.json":         checkPropagationExample,
+	"quickstart.json":            checkQuickstartExample,
+	"tracing/every-level.json":   checkEveryLevelExample,
+	"tolerances.json":            checkTolerancesExample,
+	"background.yaml":            checkBackgroundExample,
+	"rollbacks.json":             checkRollbacksExample,
+	"controls.json":              checkControlsExample,
+	"propagation.json":           checkPropagationExample,
+	"dynamic-configuration.yaml": checkDynamicConfigurationExample,
 }
 
 // TestExamples runs every experiment under examples/.
@@ -508,5 +509,21 @@ func checkPropagationExample(t *testing.T, path string) {
 	}
 	if got := svc.traceparents(); len(got) != 3 || got[2] != "" {
 		t.Errorf("without tracing the service saw %q", got)
+	}
+}
+
+// checkDynamicConfigurationExample: the probes of the configuration ran in
+// order (the second used the first's result) and a failing one leaves its
+// key unset with a warning.
+func checkDynamicConfigurationExample(t *testing.T, path string) {
+	dir := t.TempDir()
+	res := runExample(t, path, nil, "TMPDIR="+dir)
+	wantRun(t, res, 0, journal.Completed, false)
+	if got, want := outputField(record(t, res.journal.Run, "show-instance-dir"), "stdout"), dir+"/checkout-42\n"; got != want {
+		t.Errorf("the method saw instance_dir %q, want %q", got, want)
+	}
+	res = runExample(t, path, []string{"--no-validation"}, "PATH=/nonexistent")
+	if !strings.Contains(res.stderr, "configuration key 'instance' is left unset") {
+		t.Errorf("no warning for a failing configuration probe:\n%s", res.stderr)
 	}
 }
