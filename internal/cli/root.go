@@ -29,6 +29,12 @@ type App struct {
 	loaded    *settings.Settings
 	logFile   string
 	noLogFile bool
+	// logFileLevel and logFormat are Chaos Toolkit's --log-file-level and
+	// --log-format; changeDir is --change-dir.
+	logFileLevel   string
+	logFormat      string
+	changeDir      string
+	noVersionCheck bool
 	log       *slog.Logger
 	closeLog  func()
 	// progress is the live status line on a terminal; nil otherwise.
@@ -81,22 +87,44 @@ func (app *App) rootCommand() *cobra.Command {
 and writes the journal Chaos Toolkit tools read.`,
 		SilenceUsage:      true,
 		SilenceErrors:     true,
-		PersistentPreRunE: func(*cobra.Command, []string) error { return app.setupLogging() },
+		PersistentPreRunE: func(*cobra.Command, []string) error { return app.prepare() },
 	}
 	flags := root.PersistentFlags()
 	flags.BoolVar(&app.verbose, "verbose", false, "log debug lines to the console")
 	flags.StringVar(&app.logFile, "log-file", "chaostoolkit.log", "file the run's log is appended to, at debug level")
 	flags.BoolVar(&app.noLogFile, "no-log-file", false, "do not write a log file")
+	flags.StringVar(&app.logFileLevel, "log-file-level", "debug", "lowest level written to the log file: debug, info, warning or error")
+	flags.StringVar(&app.logFormat, "log-format", "string", "console log format: string or json (one JSON object per line)")
+	flags.StringVar(&app.changeDir, "change-dir", "", "change to this directory before doing anything")
+	flags.BoolVar(&app.noVersionCheck, "no-version-check", false, "accepted for Chaos Toolkit compatibility: chaostracing never checks for new versions")
 	flags.StringVar(&app.settings, "settings", "", "Chaos Toolkit settings file (default ~/.chaostoolkit/settings.yaml when it exists)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &exitError{Code: ExitUsage, Err: err} })
 	root.AddCommand(app.runCommand(), app.validateCommand(), app.reportCommand(), app.exportCommand(), app.versionCommand())
 	return root
 }
 
+// prepare applies the global flags every command shares: --change-dir,
+// then logging.
+func (app *App) prepare() error {
+	if app.changeDir != "" {
+		if err := os.Chdir(app.changeDir); err != nil {
+			return &exitError{Code: ExitFailed, Err: fmt.Errorf("cannot change directory: %w", err)}
+		}
+	}
+	return app.setupLogging()
+}
+
 func (app *App) setupLogging() error {
 	level := slog.LevelInfo
 	if app.verbose {
 		level = slog.LevelDebug
+	}
+	fileLevel, ok := logging.ParseLevel(app.logFileLevel)
+	if !ok {
+		return usageError("invalid value %q for --log-file-level: choose one of debug, info, warning, error", app.logFileLevel)
+	}
+	if app.logFormat != "string" && app.logFormat != "json" {
+		return usageError("invalid value %q for --log-format: choose string or json", app.logFormat)
 	}
 	color := false
 	console := app.Stderr
@@ -110,13 +138,16 @@ func (app *App) setupLogging() error {
 		}
 	}
 	handlers := logging.Fanout{logging.NewHandler(console, level, color)}
+	if app.logFormat == "json" {
+		handlers[0] = logging.NewJSONHandler(console, level)
+	}
 	if !app.noLogFile && app.logFile != "" {
 		f, err := os.OpenFile(app.logFile, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 		if err != nil {
 			return &exitError{Code: ExitFailed, Err: fmt.Errorf("cannot open log file: %w", err)}
 		}
 		app.closeLog = func() { f.Close() }
-		handlers = append(handlers, logging.NewHandler(f, slog.LevelDebug, false))
+		handlers = append(handlers, logging.NewHandler(f, fileLevel, false))
 	}
 	app.log = slog.New(handlers)
 	return nil

@@ -64,6 +64,46 @@ func (h *Handler) WithAttrs([]slog.Attr) slog.Handler { return h }
 // WithGroup implements slog.Handler; groups are not printed.
 func (h *Handler) WithGroup(string) slog.Handler { return h }
 
+// ParseLevel reads a Python logging level name (debug, info, warning or
+// error, any case) as used by --log-file-level.
+func ParseLevel(name string) (slog.Level, bool) {
+	switch strings.ToLower(name) {
+	case "debug":
+		return slog.LevelDebug, true
+	case "info":
+		return slog.LevelInfo, true
+	case "warning", "warn":
+		return slog.LevelWarn, true
+	case "error":
+		return slog.LevelError, true
+	}
+	return 0, false
+}
+
+// NewJSONHandler returns a handler writing one JSON object per record to w
+// (--log-format json): "time" (RFC 3339), "level" (Python's level names),
+// "message", then the record's attributes.
+func NewJSONHandler(w io.Writer, level slog.Leveler) slog.Handler {
+	return slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level, ReplaceAttr: pythonNames})
+}
+
+// pythonNames renames slog's built-in keys and levels to the names Chaos
+// Toolkit's JSON log uses.
+func pythonNames(groups []string, a slog.Attr) slog.Attr {
+	if len(groups) > 0 {
+		return a
+	}
+	switch a.Key {
+	case slog.MessageKey:
+		a.Key = "message"
+	case slog.LevelKey:
+		if l, ok := a.Value.Any().(slog.Level); ok {
+			a.Value = slog.StringValue(LevelName(l))
+		}
+	}
+	return a
+}
+
 // LevelName names levels as Python's logging does.
 func LevelName(l slog.Level) string {
 	switch {

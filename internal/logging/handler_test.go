@@ -3,6 +3,7 @@ package logging
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
 	"os"
 	"strings"
@@ -71,5 +72,33 @@ func TestRecordAttributesFollowTheMessage(t *testing.T) {
 	slog.New(NewHandler(&b, slog.LevelDebug, false)).Debug("python stderr", "line", "hello", "activity", "a")
 	if !strings.HasSuffix(b.String(), "DEBUG] python stderr line=hello activity=a\n") {
 		t.Errorf("got %q", b.String())
+	}
+}
+
+func TestParseLevel(t *testing.T) {
+	for name, want := range map[string]slog.Level{"debug": slog.LevelDebug, "INFO": slog.LevelInfo, "warning": slog.LevelWarn, "Error": slog.LevelError} {
+		if got, ok := ParseLevel(name); !ok || got != want {
+			t.Errorf("%s: %v %v", name, got, ok)
+		}
+	}
+	if _, ok := ParseLevel("critical"); ok {
+		t.Error("critical is not a --log-file-level")
+	}
+}
+
+func TestJSONLines(t *testing.T) {
+	var b bytes.Buffer
+	log := slog.New(NewJSONHandler(&b, slog.LevelInfo))
+	log.Debug("hidden")
+	log.Log(context.Background(), LevelCritical, "Steady state probe 'p' is not in the given tolerance", "probe", "p")
+	var got map[string]any
+	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
+		t.Fatalf("%v: %s", err, b.String())
+	}
+	if got["level"] != "CRITICAL" || got["message"] != "Steady state probe 'p' is not in the given tolerance" || got["probe"] != "p" || got["time"] == nil {
+		t.Errorf("got %v", got)
+	}
+	if strings.Count(b.String(), "\n") != 1 {
+		t.Errorf("want one line, got %q", b.String())
 	}
 }

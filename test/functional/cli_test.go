@@ -1,6 +1,7 @@
 package functional
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,6 +56,8 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"run", "--var-file", "/nonexistent/vars.json", exp},
 		{"validate"},
 		{"frobnicate"},
+		{"--log-file-level", "loud", "validate", exp},
+		{"--log-format", "xml", "validate", exp},
 	} {
 		res := chaostracing(t, invocation{args: args})
 		if res.code != 2 {
@@ -158,5 +161,36 @@ func TestShellCompletion(t *testing.T) {
 	res := chaostracing(t, invocation{args: []string{"__complete", "r"}})
 	if !strings.Contains(res.stdout, "run") || !strings.Contains(res.stdout, "report") {
 		t.Errorf("completing 'r' gave %q", res.stdout)
+	}
+}
+
+// TestChaosToolkitGlobalFlags checks the Python tool's global flags:
+// --change-dir, --log-file-level, --log-format json and --no-version-check.
+func TestChaosToolkitGlobalFlags(t *testing.T) {
+	exp := abs(t, "../../examples/quickstart.json")
+	elsewhere := t.TempDir()
+	res := chaostracing(t, invocation{args: []string{"--no-version-check", "--change-dir", elsewhere, "--log-file-level", "warning", "--log-format", "json",
+		"run", "--no-trace", exp}})
+	if res.code != 0 {
+		t.Fatalf("exit %d\n%s", res.code, res.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(elsewhere, "journal.json")); err != nil {
+		t.Errorf("--change-dir: the journal is not in %s: %v", elsewhere, err)
+	}
+	logFile, err := os.ReadFile(filepath.Join(elsewhere, "chaostoolkit.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(logFile), " INFO] ") || strings.Contains(string(logFile), " DEBUG] ") {
+		t.Errorf("--log-file-level warning wrote lower levels:\n%s", logFile)
+	}
+	lines := strings.Split(strings.TrimSpace(res.stderr), "\n")
+	var first map[string]any
+	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil || first["level"] != "INFO" || first["message"] == nil {
+		t.Errorf("--log-format json: first console line %q: %v", lines[0], err)
+	}
+	res = chaostracing(t, invocation{args: []string{"--change-dir", filepath.Join(elsewhere, "missing"), "validate", exp}})
+	if res.code != 1 || !strings.Contains(res.stderr, "cannot change directory") {
+		t.Errorf("missing --change-dir: exit %d\n%s", res.code, res.stderr)
 	}
 }
