@@ -35,8 +35,8 @@ type App struct {
 	logFormat      string
 	changeDir      string
 	noVersionCheck bool
-	log       *slog.Logger
-	closeLog  func()
+	log            *slog.Logger
+	closeLog       func()
 	// progress is the live status line on a terminal; nil otherwise.
 	progress *logging.Progress
 }
