@@ -53,6 +53,10 @@ func (d *decoder) secrets(sec *value.Object, at string) {
 			d.ps.Addf(value.Key(at, scope), "a secrets scope must be an object of name: value, not %s", article(v))
 			continue
 		}
+		if o.String("type") == "vault" {
+			d.vaultSpec(o, value.Key(at, scope))
+			continue
+		}
 		d.secretValues(o, value.Key(at, scope))
 	}
 }
@@ -68,11 +72,19 @@ func (d *decoder) secretValues(o *value.Object, at string) {
 		case "env":
 			d.envSpec(spec, value.Key(at, k), false)
 		case "vault":
-			d.ps.Addf(value.Key(at, k), "vault secrets are not supported yet; read the value from an env secret instead")
+			d.vaultSpec(spec, value.Key(at, k))
 		default:
 			d.secretValues(spec, value.Key(at, k))
 		}
 	}
+}
+
+// vaultSpec checks a {"type": "vault", "path": P, "key": K} entry; key is
+// optional (without it the entry is the whole secret).
+func (d *decoder) vaultSpec(spec *value.Object, at string) {
+	f := fields{ps: d.ps, obj: spec, path: at}
+	f.str("path", true, "a vault entry")
+	f.str("key", false, "a vault entry")
 }
 
 func (d *decoder) envSpec(spec *value.Object, at string, typed bool) {

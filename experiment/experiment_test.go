@@ -1,7 +1,9 @@
 package experiment
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -95,6 +97,8 @@ func TestDecodeReportsEveryProblemWithLocation(t *testing.T) {
 		{"bad env type", `{"title": "t", "description": "d", "method": [], "configuration": {"x": {"type": "env", "key": "X", "env_var_type": "complex"}}}`, []string{"env_var_type 'complex'"}},
 		{"env without key", `{"title": "t", "description": "d", "method": [], "configuration": {"x": {"type": "env"}}}`, []string{"requires a key"}},
 		{"secret scope type", `{"title": "t", "description": "d", "method": [], "secrets": {"k": "v"}}`, []string{"a secrets scope must be an object"}},
+		{"vault without path", `{"title": "t", "description": "d", "method": [], "secrets": {"s": {"k": {"type": "vault", "key": "secret/db"}}}}`, []string{"$.secrets.s.k", "a vault entry requires a path"}},
+		{"vault key type", `{"title": "t", "description": "d", "method": [], "secrets": {"s": {"n": {"k": {"type": "vault", "path": "db", "key": 1}}}}}`, []string{"$.secrets.s.n.k.key", "key must be a string"}},
 		{"control without provider", `{"title": "t", "description": "d", "method": [], "controls": [{"name": "c"}]}`, []string{"requires a provider"}},
 		{"control bad scope", `{"title": "t", "description": "d", "method": [], "controls": [{"name": "c", "scope": "during", "provider": {"type": "python", "module": "m"}}]}`, []string{"scope 'during'"}},
 		{"control bad ref", `{"title": "t", "description": "d", "method": [{"type": "action", "name": "a", "provider": {"type": "process", "path": "x"}, "controls": [{"ref": "nope"}]}]}`, []string{"control reference 'nope'"}},
@@ -204,7 +208,7 @@ func TestResolveConfigurationAndSecrets(t *testing.T) {
 	var vars Vars
 	vars.Set("plain", int64(2))
 	vars.Set("undeclared", "x")
-	scope, warnings, err := Resolve(exp, vars, getenv)
+	scope, warnings, err := Resolve(context.Background(), exp, vars, Sources{Getenv: getenv})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,9 +231,59 @@ func TestResolveConfigurationAndSecrets(t *testing.T) {
 
 	delete(env, "TOKEN")
 	env["JS"] = "{"
-	_, _, err = Resolve(exp, Vars{}, getenv)
+	_, _, err = Resolve(context.Background(), exp, Vars{}, Sources{Getenv: getenv})
 	if err == nil || !strings.Contains(err.Error(), "'TOKEN'") || !strings.Contains(err.Error(), "not valid JSON") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// Vault entries, at any depth, are read with the resolved configuration;
+// a failed read is a problem located at the entry.
+func TestResolveVaultSecrets(t *testing.T) {
+	doc := `{"title": "t", "description": "d", "method": [],
+	  "configuration": {"vault_addr": {"type": "env", "key": "ADDR"}},
+	  "secrets": {"db": {"password": {"type": "vault", "path": "db", "key": "password"},
+	                     "all": {"type": "vault", "path": "db"},
+	                     "nested": {"broken": {"type": "vault", "path": "locked"}}},
+	              "whole": {"type": "vault", "path": "db"},
+	              "keyed": {"type": "vault", "path": "db", "key": "password"}}}`
+	exp, err := Load("x.json", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	getenv := func(k string) (string, bool) { return "http://vault:8200", k == "ADDR" }
+	read := func(_ context.Context, cfg *value.Object, path, key string) (any, error) {
+		if addr := cfg.String("vault_addr"); addr != "http://vault:8200" {
+			return nil, fmt.Errorf("read with vault_addr %q, not the resolved one", addr)
+		}
+		if path == "locked" {
+			return nil, errors.New("vault secret secret/data/locked: permission denied (403)")
+		}
+		if key == "" {
+			return value.NewObject("password", "pw-from-vault"), nil
+		}
+		return "pw-from-vault", nil
+	}
+	scope, _, err := Resolve(context.Background(), exp, Vars{}, Sources{Getenv: getenv, Vault: read})
+	want := "$.secrets.db.nested.broken (line 5:44): vault secret secret/data/locked: permission denied (403)"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("err = %v, want %q", err, want)
+	}
+	want = "$.secrets.keyed (line 7:25): a secrets scope read from Vault is the whole secret"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("err = %v, want %q", err, want)
+	}
+	db := scope.Secrets.Object("db")
+	if db.String("password") != "pw-from-vault" || db.Object("all").String("password") != "pw-from-vault" {
+		t.Errorf("secrets = %v", scope.Secrets)
+	}
+	if scope.Secrets.Object("whole").String("password") != "pw-from-vault" || scope.Secrets.Has("keyed") {
+		t.Errorf("a scope read from Vault is not the whole secret: %v", scope.Secrets)
+	}
+
+	_, _, err = Resolve(context.Background(), exp, Vars{}, Sources{Getenv: getenv})
+	if err == nil || !strings.Contains(err.Error(), "$.secrets.db.password") || !strings.Contains(err.Error(), "no Vault reader") {
+		t.Errorf("without a reader: err = %v", err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strconv"
@@ -12,18 +13,34 @@ import (
 // Getenv looks up an environment variable; os.LookupEnv in production.
 type Getenv func(key string) (string, bool)
 
+// VaultReader reads the secret a {"type": "vault", "path": P, "key": K}
+// entry names: the value under K of the secret at P, or the whole secret
+// (an object) when K is "". configuration is the resolved configuration,
+// where the reader finds its vault_* settings.
+type VaultReader func(ctx context.Context, configuration *value.Object, path, key string) (any, error)
+
+// Sources are where Resolve reads the values an experiment only points at.
+type Sources struct {
+	// Getenv reads env entries; nil means the process environment.
+	Getenv Getenv
+	// Vault reads vault entries; nil makes each one a problem.
+	Vault VaultReader
+}
+
 // Resolve computes the configuration and secrets an experiment runs with:
-// env entries read and converted, --var overrides applied (to declared
-// configuration keys only, and to whole secret scopes, as Chaos Toolkit
-// does). Warnings name overrides that were ignored.
-func Resolve(exp *Experiment, vars Vars, getenv Getenv) (Scope, []string, error) {
-	if getenv == nil {
-		getenv = os.LookupEnv
+// env entries read and converted, vault entries read, --var overrides
+// applied (to declared configuration keys only, and to whole secret
+// scopes, as Chaos Toolkit does). Warnings name overrides that were
+// ignored.
+func Resolve(ctx context.Context, exp *Experiment, vars Vars, src Sources) (Scope, []string, error) {
+	if src.Getenv == nil {
+		src.Getenv = os.LookupEnv
 	}
 	ps := &Problems{Positions: exp.Positions}
 	cfg, warnings := overrideConfiguration(exp.Configuration, vars.Configuration)
-	scope := Scope{Configuration: resolveConfiguration(cfg, getenv, ps)}
-	scope.Secrets = resolveSecrets(overrideSecrets(exp.Secrets, vars.Secrets), getenv, ps)
+	scope := Scope{Configuration: resolveConfiguration(cfg, src.Getenv, ps)}
+	sr := secretResolver{ctx: ctx, src: src, configuration: scope.Configuration, ps: ps}
+	scope.Secrets = sr.scopes(overrideSecrets(exp.Secrets, vars.Secrets))
 	return scope, warnings, ps.Err(exp.Source)
 }
 
@@ -90,18 +107,41 @@ func envValue(spec *value.Object, getenv Getenv) (any, bool) {
 	return spec.Get("default")
 }
 
-func resolveSecrets(sec *value.Object, getenv Getenv, ps *Problems) *value.Object {
+// secretResolver reads the secrets block: literals kept, env and vault
+// entries read, nested objects walked.
+type secretResolver struct {
+	ctx           context.Context
+	src           Sources
+	configuration *value.Object
+	ps            *Problems
+}
+
+// scopes resolves each scope; a scope that is itself a vault entry is
+// the whole secret, as in Chaos Toolkit.
+func (sr secretResolver) scopes(sec *value.Object) *value.Object {
 	out := &value.Object{}
 	for _, scope := range sec.Keys() {
 		v, _ := sec.Get(scope)
-		if o, ok := v.(*value.Object); ok {
-			out.Set(scope, resolveSecretValues(o, value.Key("$.secrets", scope), getenv, ps))
+		o, ok := v.(*value.Object)
+		if !ok {
+			continue
+		}
+		at := value.Key("$.secrets", scope)
+		switch {
+		case o.String("type") != "vault":
+			out.Set(scope, sr.values(o, at))
+		case o.Has("key"):
+			sr.ps.Addf(at, "a secrets scope read from Vault is the whole secret: remove key, or move the entry into the scope under a name")
+		default:
+			if s, ok := sr.vault(o, at); ok {
+				out.Set(scope, s)
+			}
 		}
 	}
 	return out
 }
 
-func resolveSecretValues(o *value.Object, at string, getenv Getenv, ps *Problems) *value.Object {
+func (sr secretResolver) values(o *value.Object, at string) *value.Object {
 	out := &value.Object{}
 	for _, k := range o.Keys() {
 		v, _ := o.Get(k)
@@ -110,17 +150,34 @@ func resolveSecretValues(o *value.Object, at string, getenv Getenv, ps *Problems
 		case !ok:
 			out.Set(k, v)
 		case spec.String("type") == "env":
-			s, found := getenv(spec.String("key"))
+			s, found := sr.src.Getenv(spec.String("key"))
 			if !found {
-				ps.Addf(value.Key(at, k), "secret '%s' reads environment variable '%s', which is not set", k, spec.String("key"))
+				sr.ps.Addf(value.Key(at, k), "secret '%s' reads environment variable '%s', which is not set", k, spec.String("key"))
 				continue
 			}
 			out.Set(k, s)
+		case spec.String("type") == "vault":
+			if s, ok := sr.vault(spec, value.Key(at, k)); ok {
+				out.Set(k, s)
+			}
 		default:
-			out.Set(k, resolveSecretValues(spec, value.Key(at, k), getenv, ps))
+			out.Set(k, sr.values(spec, value.Key(at, k)))
 		}
 	}
 	return out
+}
+
+func (sr secretResolver) vault(spec *value.Object, at string) (any, bool) {
+	if sr.src.Vault == nil {
+		sr.ps.Addf(at, "vault secrets cannot be read: this program has no Vault reader (run.Runner.Vault)")
+		return nil, false
+	}
+	s, err := sr.src.Vault(sr.ctx, sr.configuration, spec.String("path"), spec.String("key"))
+	if err != nil {
+		sr.ps.Addf(at, "%v", err)
+		return nil, false
+	}
+	return s, true
 }
 
 // ConvertEnv converts an environment value to an env_var_type, as Chaos

@@ -59,6 +59,9 @@ type Options struct {
 type Runner struct {
 	// Providers runs activities by provider type.
 	Providers *provider.Registry
+	// Vault reads {"type": "vault"} secrets (the CLI sets a vault.Client's
+	// Read); nil makes them a problem.
+	Vault experiment.VaultReader
 	// Hooks are called around each step; nil means none.
 	Hooks Hooks
 	// Log receives the run's log lines; nil discards them.
@@ -70,6 +73,11 @@ type Runner struct {
 	Version string
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+}
+
+// sources are where configuration and secrets are read from.
+func (r *Runner) sources(opts Options) experiment.Sources {
+	return experiment.Sources{Getenv: opts.Getenv, Vault: r.Vault}
 }
 
 func (o Options) frequency() time.Duration {

@@ -53,7 +53,7 @@ func (r *Runner) Run(ctx, hardStop context.Context, exp *experiment.Experiment, 
 	if len(exp.Problems) > 0 {
 		return nil, &experiment.InvalidError{Source: exp.Source, Problems: exp.Problems}
 	}
-	scope, warnings, err := experiment.Resolve(exp, opts.Vars, opts.Getenv)
+	scope, warnings, err := experiment.Resolve(ctx, exp, opts.Vars, r.sources(opts))
 	if err != nil {
 		return nil, err
 	}

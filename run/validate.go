@@ -16,7 +16,7 @@ import (
 // *experiment.InvalidError listing every problem, or nil.
 func (r *Runner) Validate(ctx context.Context, exp *experiment.Experiment, opts Options) error {
 	problems := append([]experiment.Problem(nil), exp.Problems...)
-	if _, _, err := experiment.Resolve(exp, opts.Vars, opts.Getenv); err != nil {
+	if _, _, err := experiment.Resolve(ctx, exp, opts.Vars, r.sources(opts)); err != nil {
 		var invalid *experiment.InvalidError
 		if !errors.As(err, &invalid) {
 			return err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/chaostracing/chaostracing/control"
 	"github.com/chaostracing/chaostracing/experiment"
+	"github.com/chaostracing/chaostracing/experiment/vault"
 	"github.com/chaostracing/chaostracing/provider/builtin"
 	"github.com/chaostracing/chaostracing/provider/python"
 	"github.com/chaostracing/chaostracing/run"
@@ -100,6 +101,7 @@ func (app *App) reportInvalid(err error) {
 func (app *App) newRunner() *run.Runner {
 	return &run.Runner{
 		Providers: builtin.Registry(app.Funcs),
+		Vault:     (&vault.Client{}).Read,
 		Log:       app.log,
 		Version:   Version(),
 	}

@@ -49,7 +49,7 @@ func TestBadInputIsReportedNotCrashedOn(t *testing.T) {
 		{"invalid env var type", badExp(okActivity, `, "configuration": {"x": {"type": "env", "key": "X", "env_var_type": "decimal"}}`), "env_var_type 'decimal'"},
 		{"missing env var", badExp(okActivity, `, "configuration": {"x": {"type": "env", "key": "CT_SURELY_UNSET_VAR"}}`), "CT_SURELY_UNSET_VAR"},
 		{"secrets scope string", badExp(okActivity, `, "secrets": {"s": "v"}`), "secrets scope must be an object"},
-		{"vault secret", badExp(okActivity, `, "secrets": {"s": {"k": {"type": "vault", "path": "p"}}}`), "vault"},
+		{"vault secret without path", badExp(okActivity, `, "secrets": {"s": {"k": {"type": "vault", "key": "p"}}}`), "a vault entry requires a path"},
 		{"activity not object", badExp(`"a"`, ""), "$.method[0]"},
 		{"unknown activity type", badExp(`{"type": "check", "name": "a", "provider": {"type": "process", "path": "true"}}`, ""), "'check' is not a supported activity type"},
 		{"activity without name", badExp(`{"type": "action", "provider": {"type": "process", "path": "true"}}`, ""), "requires a name"},

@@ -54,21 +54,33 @@ func TestSecretsNeverLeaveTheRun(t *testing.T) {
 		fmt.Fprintf(&received, "%s %v %v %v\n", sp.Name, sp.Attributes, sp.Events, sp.Status)
 	}
 	artefacts["collector"] = received.String()
-	for _, name := range []string{"journal.json", "run.log", "chaostracing-trace.jsonl", "report.html"} {
-		data, err := os.ReadFile(filepath.Join(res.dir, name))
+	readArtefacts(t, res.dir, artefacts, "journal.json", "run.log", "chaostracing-trace.jsonl", "report.html")
+	holdNone(t, artefacts, envCanary, inlineCanary)
+	if !strings.Contains(artefacts["journal.json"], "token=***") || !strings.Contains(artefacts["journal.json"], "pw=***") {
+		t.Error("the journal's outputs are not masked where the secret was")
+	}
+}
+
+// readArtefacts adds the content of each named file of dir to artefacts.
+func readArtefacts(t *testing.T, dir string, artefacts map[string]string, names ...string) {
+	t.Helper()
+	for _, name := range names {
+		data, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)
 		}
 		artefacts[name] = string(data)
 	}
+}
+
+// holdNone fails the test for each artefact that holds one of the secrets.
+func holdNone(t *testing.T, artefacts map[string]string, secrets ...string) {
+	t.Helper()
 	for name, text := range artefacts {
-		for _, canary := range []string{envCanary, inlineCanary} {
-			if strings.Contains(text, canary) {
-				t.Errorf("%s holds the secret %s", name, canary)
+		for _, secret := range secrets {
+			if strings.Contains(text, secret) {
+				t.Errorf("%s holds the secret %s", name, secret)
 			}
 		}
-	}
-	if !strings.Contains(artefacts["journal.json"], "token=***") || !strings.Contains(artefacts["journal.json"], "pw=***") {
-		t.Error("the journal's outputs are not masked where the secret was")
 	}
 }
