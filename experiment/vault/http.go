@@ -43,10 +43,11 @@ func (e *Error) Error() string {
 }
 
 // httpClient trusts the system's CAs, or those of the PEM file caCert
-// (VAULT_CACERT) when it is set.
+// (VAULT_CACERT) when it is set. It follows redirects only within Vault's
+// host: Go would forward the X-Vault-Token header to any other.
 func httpClient(caCert string) (*http.Client, error) {
 	if caCert == "" {
-		return http.DefaultClient, nil
+		return &http.Client{CheckRedirect: sameHost}, nil
 	}
 	pem, err := os.ReadFile(caCert)
 	if err != nil {
@@ -58,7 +59,18 @@ func httpClient(caCert string) (*http.Client, error) {
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
-	return &http.Client{Transport: tr}, nil
+	return &http.Client{Transport: tr, CheckRedirect: sameHost}, nil
+}
+
+// sameHost refuses a redirect to another host than the request's first.
+func sameHost(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	if req.URL.Host != via[0].URL.Host {
+		return fmt.Errorf("refusing a redirect to another host (%s), which would receive the Vault token", req.URL.Host)
+	}
+	return nil
 }
 
 // call sends one request to Vault's HTTP API at /v1/logical, with the

@@ -3,10 +3,13 @@ package vault
 import (
 	"context"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -268,5 +271,26 @@ func TestReadTLS(t *testing.T) {
 	got, err := (&Client{Getenv: environ(map[string]string{"VAULT_CACERT": ca})}).Read(context.Background(), cfg, "db", "user")
 	if err != nil || got != "chaos" {
 		t.Errorf("with VAULT_CACERT: %v, %v", got, err)
+	}
+}
+
+// A redirect to another host is refused: the token must not follow it.
+func TestReadRefusesRedirectToAnotherHost(t *testing.T) {
+	var leaked atomic.Bool
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		leaked.Store(r.Header.Get("X-Vault-Token") != "")
+	}))
+	defer other.Close()
+	otherURL := strings.Replace(other.URL, "127.0.0.1", "localhost", 1)
+	redirecting := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, otherURL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	defer redirecting.Close()
+	_, err := (&Client{Getenv: environ(nil)}).Read(context.Background(), config("vault_addr", redirecting.URL, "vault_token", rootToken), "db", "")
+	if err == nil || !strings.Contains(err.Error(), "refusing a redirect to another host") {
+		t.Errorf("err = %v", err)
+	}
+	if leaked.Load() {
+		t.Error("the token was sent to the other host")
 	}
 }
