@@ -89,7 +89,7 @@ and writes the journal Chaos Toolkit tools read.`,
 	flags.BoolVar(&app.noLogFile, "no-log-file", false, "do not write a log file")
 	flags.StringVar(&app.settings, "settings", "", "Chaos Toolkit settings file (default ~/.chaostoolkit/settings.yaml when it exists)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &exitError{Code: ExitUsage, Err: err} })
-	root.AddCommand(app.runCommand(), app.validateCommand(), app.reportCommand(), app.exportCommand(), app.versionCommand(), app.settingsCommand(), app.infoCommand())
+	root.AddCommand(app.runCommand(), app.validateCommand(), app.reportCommand(), app.exportCommand(), app.versionCommand(), app.settingsCommand(), app.infoCommand(), app.discoverCommand())
 	return root
 }
 
