@@ -146,9 +146,9 @@ refused and the file is left as it was.
 			if err != nil {
 				return err
 			}
-			v, _, err := value.ParseJSON([]byte(args[1]))
+			v, err := parseJSONValue(args[1])
 			if err != nil {
-				return usageError("VALUE %q is not JSON (%v); text needs its quotes: '\"%s\"'", args[1], err, args[1])
+				return err
 			}
 			return app.changeSettings(func(s *settings.Settings) error { return s.Set(key, v) })
 		},
@@ -176,6 +176,19 @@ the file.
 			return app.changeSettings(func(s *settings.Settings) error { return s.Remove(key) })
 		},
 	}
+}
+
+// parseJSONValue parses the VALUE of set. Its error tells why the JSON is
+// wrong when it looks like JSON, and how to quote text when it does not.
+func parseJSONValue(arg string) (any, error) {
+	v, _, err := value.ParseJSON([]byte(arg))
+	if err == nil {
+		return v, nil
+	}
+	if t := strings.TrimSpace(arg); t != "" && strings.IndexByte(`{["-0123456789`, t[0]) >= 0 {
+		return nil, usageError("VALUE %q is not JSON: %v", arg, err)
+	}
+	return nil, usageError("VALUE %q is not JSON: text needs its quotes, '\"%s\"'", arg, arg)
 }
 
 // readSettings reads the file the settings commands work on, which must
