@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/chaostracing/chaostracing/value"
@@ -65,14 +66,39 @@ type Args struct {
 // activity. The context carries the current span when tracing is on.
 type Func func(ctx context.Context, args Args) (any, error)
 
-// FuncInfo documents a registered function, for discovery.
+// FuncInfo documents a registered function, for validation and discovery.
 type FuncInfo struct {
-	Module    string   `json:"module"`
-	Func      string   `json:"func"`
-	Type      string   `json:"type"` // "probe", "action" or "" for either
-	Doc       string   `json:"doc,omitempty"`
+	Module string `json:"module"`
+	Func   string `json:"func"`
+	Type   string `json:"type"` // "probe", "action" or "" for either
+	Doc    string `json:"doc,omitempty"`
+	// Arguments declares the function's arguments: each a name, followed
+	// by "?" when it is optional, then optionally by ":TYPE", a Chaos
+	// Toolkit portable type name (string, integer, number, boolean, list,
+	// mapping, object) that discovery reports: "pattern",
+	// "missing_ok?:boolean". See Params.
 	Arguments []string `json:"arguments,omitempty"`
 	fn        Func
+}
+
+// Param is one argument of a Go-native function, as FuncInfo.Arguments
+// declares it.
+type Param struct {
+	Name     string
+	Optional bool
+	// Type is the portable type name, "" when not declared.
+	Type string
+}
+
+// Params returns the arguments that Arguments declares, in order.
+func (info FuncInfo) Params() []Param {
+	params := make([]Param, len(info.Arguments))
+	for i, spec := range info.Arguments {
+		spec, typ, _ := strings.Cut(spec, ":")
+		name, optional := strings.CutSuffix(spec, "?")
+		params[i] = Param{Name: name, Optional: optional, Type: typ}
+	}
+	return params
 }
 
 // Funcs is a registry of Go-native functions addressed like python ones,

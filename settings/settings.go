@@ -46,11 +46,22 @@ func DefaultPath() string {
 	return filepath.Join(home, ".chaostoolkit", "settings.yaml")
 }
 
-// Load reads the settings file at path. An empty path means the default
+// Load reads the settings file at path, as Read does, and checks its
+// values (Check).
+func Load(path string) (*Settings, error) {
+	s, err := Read(path)
+	if err != nil {
+		return nil, err
+	}
+	return s, s.Check()
+}
+
+// Read reads the settings file at path. An empty path means the default
 // file, which may be missing (no settings then); a file the user named must
 // exist. An empty file holds no settings; anything but a YAML or JSON
-// mapping is an error located as file:line:col.
-func Load(path string) (*Settings, error) {
+// mapping is an error located as file:line:col. Read does not check the
+// values, so that a file Load rejects can still be shown and fixed.
+func Read(path string) (*Settings, error) {
 	named := path != ""
 	if !named {
 		path = DefaultPath()
@@ -78,12 +89,30 @@ func Load(path string) (*Settings, error) {
 		return nil, fmt.Errorf("%s: a settings file must hold a mapping, not %s", path, value.TypeName(doc))
 	}
 	s.Doc, s.Positions = obj, pos
-	return s, s.checkRuntime()
+	return s, nil
 }
 
-// checkRuntime rejects a runtime strategy the runner does not know, so a
-// typo in the settings file is not silently the default.
-func (s *Settings) checkRuntime() error {
+// Check rejects a runtime strategy the runner does not know, so a typo in
+// the settings file is not silently the default. The error is located as
+// file:line:col.
+func (s *Settings) Check() error {
+	if p, ok := firstProblem(s.Doc, "$"); ok {
+		return fmt.Errorf("%s: %s", s.where(p.path), p)
+	}
+	return nil
+}
+
+// problem is a value of the settings the runner would reject.
+type problem struct {
+	path string // JSONPath of the value
+	msg  string
+}
+
+func (p problem) String() string { return p.path + " " + p.msg }
+
+// firstProblem returns the first problem of doc at or under the JSONPath
+// under, which is "$" for the whole document.
+func firstProblem(doc *value.Object, under string) (problem, bool) {
 	checks := []struct {
 		key     string
 		choices []string
@@ -92,23 +121,52 @@ func (s *Settings) checkRuntime() error {
 		{"hypothesis", experiment.HypothesisStrategies},
 	}
 	for _, c := range checks {
-		v := s.at("runtime", c.key, "strategy")
-		if str, ok := v.(string); v == nil || ok && slices.Contains(c.choices, str) {
+		path := "$.runtime." + c.key + ".strategy"
+		v := at(doc, "runtime", c.key, "strategy")
+		if str, ok := v.(string); v == nil || ok && slices.Contains(c.choices, str) || !within(path, under) {
 			continue
 		}
-		path := "$.runtime." + c.key + ".strategy"
-		return fmt.Errorf("%s:%s: %s must be one of %s, not %v", s.Path, s.Positions.Of(path), path, strings.Join(c.choices, ", "), v)
+		return problem{path, fmt.Sprintf("must be one of %s, not %v", strings.Join(c.choices, ", "), v)}, true
 	}
-	return nil
+	return problem{}, false
+}
+
+// within reports whether the JSONPath path is under, or is, the JSONPath
+// under.
+func within(path, under string) bool {
+	rest, ok := strings.CutPrefix(path, under)
+	return ok && (rest == "" || rest[0] == '.' || rest[0] == '[')
+}
+
+// where locates a JSONPath of the document as file:line:col, or names the
+// file alone when the position is unknown (after a change).
+func (s *Settings) where(path string) string {
+	name := s.Path
+	if name == "" {
+		name = "settings"
+	}
+	if pos := s.Positions.Of(path).String(); pos != "" {
+		return name + ":" + pos
+	}
+	return name
 }
 
 // at returns the value at a chain of object keys, nil when any is missing
 // or not an object.
 func (s *Settings) at(keys ...string) any {
-	if s == nil || s.Doc == nil {
+	if s == nil {
 		return nil
 	}
-	var cur any = s.Doc
+	return at(s.Doc, keys...)
+}
+
+// at returns the value of doc at a chain of object keys, nil when any is
+// missing or not an object.
+func at(doc *value.Object, keys ...string) any {
+	if doc == nil {
+		return nil
+	}
+	var cur any = doc
 	for _, k := range keys {
 		o, ok := cur.(*value.Object)
 		if !ok {

@@ -206,7 +206,6 @@ func (f *runFlags) traceEnvironment() error {
 	return nil
 }
 
-// pick returns the first non-empty value: flag, then experiment runtime.
 // strategies picks each strategy by precedence: the flag, then the
 // experiment's runtime block, then the settings file's, else default.
 // Each strategy is picked on its own: where the Python tool resets a
@@ -217,6 +216,7 @@ func (f *runFlags) strategies(exp, set experiment.Runtime) (rollback, hypothesis
 		pick(f.hypothesisStrategy, exp.HypothesisStrategy, set.HypothesisStrategy)
 }
 
+// pick returns the first non-empty value, "" when all are empty.
 func pick(values ...string) string {
 	for _, v := range values {
 		if v != "" {

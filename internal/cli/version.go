@@ -36,13 +36,23 @@ func commit() string {
 	return "unknown"
 }
 
+// build is what version prints and info reports.
+type build struct {
+	Version, Commit, Go string
+}
+
+func currentBuild() build {
+	return build{Version: Version(), Commit: commit(), Go: runtime.Version()}
+}
+
 func (app *App) versionCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version, commit and Go version",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			_, err := fmt.Fprintf(app.Stdout, "chaostracing %s (commit %s, %s)\n", Version(), commit(), runtime.Version())
+			b := currentBuild()
+			_, err := fmt.Fprintf(app.Stdout, "chaostracing %s (commit %s, %s)\n", b.Version, b.Commit, b.Go)
 			return err
 		},
 	}

@@ -29,7 +29,7 @@ func TestCheck(t *testing.T) {
 	needPython(t)
 	funcs := provider.NewFuncs()
 	noop := func(context.Context, provider.Args) (any, error) { return nil, nil }
-	funcs.Register("gomod", "probe", noop, provider.FuncInfo{Arguments: []string{"url", "timeout?"}})
+	funcs.Register("gomod", "probe", noop, provider.FuncInfo{Arguments: []string{"url:string", "timeout?:number"}})
 	funcs.Register("gomod", "free", noop, provider.FuncInfo{})
 	tests := []struct {
 		name string

@@ -74,6 +74,6 @@
 // does, importing each module, requiring the function and binding the
 // arguments to its signature, all in one child process. For Go-native
 // functions it checks argument names against [provider.FuncInfo].Arguments
-// when that list is not empty: each listed name is required unless it ends
-// with "?", and names not listed are rejected.
+// when that list is not empty: each listed name is required unless marked
+// optional ("name?"), and names not listed are rejected.
 package python

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
-	"strings"
 
 	"github.com/chaostracing/chaostracing/experiment"
 	"github.com/chaostracing/chaostracing/provider"
@@ -58,9 +57,9 @@ func (p *Provider) nativeInfo(module, fn string) (provider.FuncInfo, bool) {
 	return provider.FuncInfo{}, false
 }
 
-// checkNative checks an activity's argument names against info.Arguments:
-// each listed name is required unless it ends with "?", and, when the list
-// is not empty, names it does not list are rejected.
+// checkNative checks an activity's argument names against info.Params():
+// each is required unless optional, and, when the list is not empty, names
+// it does not list are rejected.
 func checkNative(a *experiment.Activity, info provider.FuncInfo) []experiment.Problem {
 	if len(info.Arguments) == 0 {
 		return nil
@@ -68,11 +67,10 @@ func checkNative(a *experiment.Activity, info provider.FuncInfo) []experiment.Pr
 	args := a.Provider.Object("arguments")
 	known := make(map[string]bool, len(info.Arguments))
 	var problems []experiment.Problem
-	for _, arg := range info.Arguments {
-		name, optional := strings.CutSuffix(arg, "?")
-		known[name] = true
-		if !optional && !args.Has(name) {
-			problems = append(problems, problem(a, missingArgument(name, a.Name)))
+	for _, p := range info.Params() {
+		known[p.Name] = true
+		if !p.Optional && !args.Has(p.Name) {
+			problems = append(problems, problem(a, missingArgument(p.Name, a.Name)))
 		}
 	}
 	for _, name := range args.Keys() {

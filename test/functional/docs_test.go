@@ -3,8 +3,8 @@ package functional
 // These tests keep the documentation true. They read conventions written
 // in the Markdown sources:
 //
-//   - In ```sh blocks of README.md, docs/getting-started.md and
-//     docs/extending.md, a line starting with "chaostracing " or
+//   - In ```sh blocks of README.md, docs/getting-started.md,
+//     docs/extending.md and docs/settings.md, a line starting with "chaostracing " or
 //     "go run ./cmd/chaostracing " runs the binary built by TestMain, and a
 //     line "./NAME ARGS" runs the program NAME compiled from the page (see
 //     below). It must exit 0, or N when the line ends with a comment
@@ -45,7 +45,7 @@ import (
 // Pages whose commands are run, and pages whose Go blocks and examples are
 // checked.
 var (
-	commandPages = []string{"README.md", "docs/getting-started.md", "docs/extending.md"}
+	commandPages = []string{"README.md", "docs/getting-started.md", "docs/extending.md", "docs/settings.md"}
 	checkedPages = []string{"docs/getting-started.md", "docs/extending.md", "docs/experiment-format.md"}
 )
 
