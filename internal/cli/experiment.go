@@ -44,7 +44,7 @@ func (app *App) load(ctx context.Context, source string, opts run.Options, cf *c
 		app.log.Info("Validating the experiment's syntax")
 	}
 	runner := app.newRunner()
-	exp, err := experiment.LoadFile(source, app.Stdin, experiment.WithProviderTypes(runner.Providers.Types()...))
+	exp, err := experiment.LoadSource(ctx, source, app.Stdin, experiment.WithProviderTypes(runner.Providers.Types()...))
 	if exp == nil {
 		app.reportInvalid(err)
 		return nil, &exitError{Code: ExitFailed}
