@@ -12,11 +12,13 @@ var (
 	DryModes             = []string{"probes", "actions", "activities", "pause"}
 )
 
-// Option changes how Decode validates.
+// Option changes how an experiment is read (LoadSource) or validated
+// (Decode).
 type Option func(*options)
 
 type options struct {
 	providerTypes map[string]bool
+	read          readOptions
 }
 
 func newOptions(opts []Option) options {

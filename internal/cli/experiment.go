@@ -9,6 +9,7 @@ import (
 	"github.com/chaostracing/chaostracing/control"
 	"github.com/chaostracing/chaostracing/experiment"
 	"github.com/chaostracing/chaostracing/experiment/vault"
+	"github.com/chaostracing/chaostracing/notify"
 	"github.com/chaostracing/chaostracing/provider/builtin"
 	"github.com/chaostracing/chaostracing/provider/python"
 	"github.com/chaostracing/chaostracing/run"
@@ -17,55 +18,59 @@ import (
 )
 
 // session is what loading an experiment for a run or a validation gives:
-// the experiment, and a runner whose hooks are the experiment's controls.
+// the experiment, a runner whose hooks are the experiment's controls, and
+// the settings' notifications.
 type session struct {
 	exp      *experiment.Experiment
 	runner   *run.Runner
 	controls *control.Dispatcher
+	notes    *notify.Notifier
 }
 
-// load loads the experiment at source with its global controls and,
-// unless skipped, validates it fully (document, configuration, providers,
-// control modules), logging each problem. It returns a reported exitError
-// on failure.
+// load loads the experiment at source (a file, "-" or an http(s) URL)
+// with its global controls and the settings' notifications. An
+// experiment that cannot be read or parsed is reported, and a reported
+// exitError returned; problems of its format stay in the experiment, for
+// check or the run to report.
 //
 // traceFile, when set, is where the run's trace is kept locally; the
 // tracing control is then added as a global control when no control
 // declares it, so every run records its trace.
-func (app *App) load(ctx context.Context, source string, opts run.Options, cf *controlFlags, validate bool, traceFile string) (*session, error) {
+func (app *App) load(ctx context.Context, source string, lf *loadFlags, traceFile string) (*session, error) {
 	set, err := app.loadSettings()
 	if err != nil {
 		return nil, err
 	}
-	globals, err := cf.load(set)
+	globals, err := lf.load(set)
 	if err != nil {
 		return nil, err
 	}
-	if validate {
-		app.log.Info("Validating the experiment's syntax")
-	}
 	runner := app.newRunner()
-	exp, err := experiment.LoadFile(source, app.Stdin, experiment.WithProviderTypes(runner.Providers.Types()...))
+	opts := append(lf.sourceOptions(set), experiment.WithProviderTypes(runner.Providers.Types()...))
+	exp, err := experiment.LoadSource(ctx, source, app.Stdin, opts...)
 	if exp == nil {
-		app.reportInvalid(err)
+		app.reportInvalid(withTLSHint(err))
 		return nil, &exitError{Code: ExitFailed}
 	}
 	if traceFile != "" && !declaresTracing(exp, globals) {
 		globals = append(globals, defaultTracing())
 	}
-	s := &session{exp: exp, runner: runner, controls: app.newDispatcher(exp, globals, runner, traceFile)}
+	s := &session{exp: exp, runner: runner, controls: app.newDispatcher(exp, globals, runner, traceFile), notes: app.notifier(set)}
 	runner.Hooks = s.controls
-	if validate {
-		err = app.validate(ctx, s, opts)
-	}
-	if err != nil {
-		app.reportInvalid(err)
-		return nil, &exitError{Code: ExitFailed}
-	}
-	if validate {
-		app.log.Info("Experiment looks valid")
-	}
 	return s, nil
+}
+
+// check validates the session's experiment fully (document,
+// configuration, providers, control modules), logging each problem. It
+// returns the validation's error, already reported.
+func (app *App) check(ctx context.Context, s *session, opts run.Options) error {
+	app.log.Info("Validating the experiment's syntax")
+	if err := app.validate(ctx, s, opts); err != nil {
+		app.reportInvalid(err)
+		return err
+	}
+	app.log.Info("Experiment looks valid")
+	return nil
 }
 
 // validate gathers every problem: the document's, the environment's and

@@ -24,7 +24,7 @@ import (
 
 type runFlags struct {
 	varFlags
-	controlFlags
+	loadFlags
 	journalPath        string
 	dry                string
 	noValidation       bool
@@ -45,9 +45,9 @@ func (app *App) runCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "run SOURCE",
 		Short: "Run an experiment and write its journal",
-		Long: `Run a Chaos Toolkit experiment (JSON or YAML file, "-" for stdin): the
-steady-state hypothesis, the method, the hypothesis again, then the
-rollbacks, and write the journal.
+		Long: `Run a Chaos Toolkit experiment (JSON or YAML file, "-" for stdin, or an
+http:// or https:// URL): the steady-state hypothesis, the method, the
+hypothesis again, then the rollbacks, and write the journal.
 
 Exit codes: 0 when the run completed and the steady state did not deviate
 (this includes a hypothesis not met before the method, as in Chaos
@@ -55,7 +55,8 @@ Toolkit); 1 when it failed, aborted, was interrupted or deviated, or the
 experiment is invalid; 2 for a wrong command line.`,
 		Example: `  chaostracing run experiment.json
   chaostracing run --rollback-strategy always --var base_url=http://localhost:8080 experiment.yaml
-  chaostracing run --hypothesis-strategy continuously --hypothesis-frequency 5 --fail-fast experiment.json`,
+  chaostracing run --hypothesis-strategy continuously --hypothesis-frequency 5 --fail-fast experiment.json
+  chaostracing run https://example.com/experiments/latency.yaml`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return app.run(cmd.Context(), args[0], &f)
@@ -76,7 +77,7 @@ experiment is invalid; 2 for a wrong command line.`,
 	fl.StringVar(&f.traceProtocol, "trace-protocol", "", "OTLP protocol: grpc or http/protobuf (sets OTEL_EXPORTER_OTLP_PROTOCOL)")
 	fl.StringArrayVar(&f.traceHeaders, "trace-header", nil, "header sent with OTLP exports, key=value (repeatable; sets OTEL_EXPORTER_OTLP_HEADERS)")
 	f.varFlags.register(cmd)
-	f.controlFlags.register(cmd)
+	f.loadFlags.register(cmd)
 	return cmd
 }
 
@@ -113,12 +114,18 @@ func (app *App) run(parent context.Context, source string, f *runFlags) error {
 	if err != nil {
 		return err
 	}
-	s, err := app.load(parent, source, opts, &f.controlFlags, !f.noValidation, f.tracePath())
+	s, err := app.load(parent, source, &f.loadFlags, f.tracePath())
 	if err != nil {
 		return err
 	}
+	defer s.notes.Close()
+	if !f.noValidation && app.check(parent, s, opts) != nil {
+		return &exitError{Code: ExitFailed}
+	}
 	s.runner.MaxOutput = f.outputLimit
 	opts.RollbackStrategy, opts.HypothesisStrategy = f.strategies(s.exp.Runtime, app.loaded.Runtime())
+	notes := &runNotes{n: s.notes}
+	s.runner.Hooks = run.Chain(s.runner.Hooks, notes)
 
 	ctx, hardStop, stopSignals := app.handleSignals(parent)
 	defer stopSignals()
@@ -130,6 +137,7 @@ func (app *App) run(parent context.Context, source string, f *runFlags) error {
 		return &exitError{Code: ExitFailed}
 	}
 	writeErr := app.writeJournal(j, f.journalPath)
+	notes.finished(j)
 	app.closeControls(s.controls)
 	app.printSummary(j)
 	app.logTraceFile(f.tracePath())

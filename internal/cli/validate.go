@@ -1,21 +1,25 @@
 package cli
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 
+	"github.com/chaostracing/chaostracing/notify"
 	"github.com/chaostracing/chaostracing/run"
 )
 
 func (app *App) validateCommand() *cobra.Command {
 	var vars varFlags
-	var controls controlFlags
+	var lf loadFlags
 	cmd := &cobra.Command{
 		Use:   "validate SOURCE",
 		Short: "Check an experiment without running it",
-		Long: `Check an experiment file (JSON or YAML, "-" for stdin): every rule of the
-format, the configuration and secrets it reads, the binaries and python
-modules its activities need. Every problem is reported with its location.
-Exits 0 when the experiment is valid, 1 otherwise.`,
+		Long: `Check an experiment (JSON or YAML file, "-" for stdin, or an http:// or
+https:// URL): every rule of the format, the configuration and secrets it
+reads, the binaries and python modules its activities need. Every problem
+is reported with its location. Exits 0 when the experiment is valid, 1
+otherwise.`,
 		Example: "  chaostracing validate experiment.json",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -23,11 +27,28 @@ Exits 0 when the experiment is valid, 1 otherwise.`,
 			if err := vars.apply(&opts); err != nil {
 				return err
 			}
-			_, err := app.load(cmd.Context(), args[0], opts, &controls, true, "")
-			return err
+			return app.validateSource(cmd.Context(), args[0], opts, &lf)
 		},
 	}
 	vars.register(cmd)
-	controls.register(cmd)
+	lf.register(cmd)
 	return cmd
+}
+
+// validateSource checks the experiment at source, notifying
+// validate-started, then validate-completed or validate-failed, as the
+// Python tool does.
+func (app *App) validateSource(ctx context.Context, source string, opts run.Options, lf *loadFlags) error {
+	s, err := app.load(ctx, source, lf, "")
+	if err != nil {
+		return err
+	}
+	defer s.notes.Close()
+	s.notes.Send(notify.Event{Name: notify.ValidateStarted, Payload: s.exp.Doc})
+	if err := app.check(ctx, s, opts); err != nil {
+		s.notes.Send(notify.Event{Name: notify.ValidateFailed, Payload: s.exp.Doc, Error: err.Error()})
+		return &exitError{Code: ExitFailed}
+	}
+	s.notes.Send(notify.Event{Name: notify.ValidateCompleted, Payload: s.exp.Doc})
+	return nil
 }

@@ -9,11 +9,10 @@ import (
 	"net"
 	nethttp "net/http"
 	"net/http/httptrace"
-	"net/url"
 	"sync/atomic"
-	"syscall"
 	"time"
 
+	"github.com/chaostracing/chaostracing/internal/redact"
 	"github.com/chaostracing/chaostracing/provider/internal/capture"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/propagation"
@@ -27,9 +26,6 @@ const (
 	firstBackoff = 50 * time.Millisecond
 	maxBackoff   = time.Second
 	userAgent    = "chaostracing"
-	// errServerClosedIdle is the text of net/http's unexported error for a
-	// connection closed by the server before the request was written.
-	errServerClosedIdle = "http: server closed idle connection"
 )
 
 // Causes of the contexts this package cancels.
@@ -155,40 +151,20 @@ func (r *request) explain(caller, run context.Context, f *failure) error {
 	case f.readTimeout:
 		return fmt.Errorf("HTTP request %s timed out: no data received for %v", what, r.read)
 	case f.final:
-		return fmt.Errorf("cannot send HTTP request %s: %s", what, reason(f.err))
+		return fmt.Errorf("cannot send HTTP request %s: %s", what, redact.Cause(f.err))
 	case dialTimeout(f.err):
 		return fmt.Errorf("failed to connect to %s: no connection within %v", what, r.connect)
 	case !f.connected:
-		return fmt.Errorf("failed to connect to %s: %s", what, reason(f.err))
+		return fmt.Errorf("failed to connect to %s: %s", what, redact.Cause(f.err))
 	case f.afterResponse:
-		return fmt.Errorf("HTTP request %s failed while reading the response: %s", what, reason(f.err))
+		return fmt.Errorf("HTTP request %s failed while reading the response: %s", what, redact.Cause(f.err))
 	}
-	return fmt.Errorf("HTTP request %s failed: %s", what, reason(f.err))
+	return fmt.Errorf("HTTP request %s failed: %s", what, redact.Cause(f.err))
 }
 
 func dialTimeout(err error) bool {
 	var op *net.OpError
 	return errors.As(err, &op) && op.Op == "dial" && op.Timeout()
-}
-
-// reason describes err without the URL that *url.Error repeats, which
-// may carry credentials.
-func reason(err error) string {
-	var uerr *url.Error
-	if errors.As(err, &uerr) {
-		err = uerr.Err
-	}
-	var errno syscall.Errno
-	var dns *net.DNSError
-	switch {
-	case errors.As(err, &errno):
-		return errno.Error()
-	case errors.As(err, &dns):
-		return dns.Error()
-	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || err.Error() == errServerClosedIdle:
-		return "the server closed the connection before the response was complete"
-	}
-	return err.Error()
 }
 
 // idleTimer cancels an attempt when no data came for a while: requests'

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chaostracing/chaostracing/experiment"
+	"github.com/chaostracing/chaostracing/internal/redact"
 	"github.com/chaostracing/chaostracing/value"
 )
 
@@ -59,21 +60,10 @@ func (r *request) parseURL(spec *value.Object) error {
 		return fmt.Errorf("invalid HTTP URL: %v", err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("invalid HTTP URL %s: the scheme must be http or https", redact(u))
+		return fmt.Errorf("invalid HTTP URL %s: the scheme must be http or https", redact.URL(u))
 	}
-	r.url, r.safeURL = raw, redact(u)
+	r.url, r.safeURL = raw, redact.URL(u)
 	return nil
-}
-
-// redact returns u without user information and query, for messages.
-func redact(u *url.URL) string {
-	c := *u
-	c.User = nil
-	if c.RawQuery != "" || c.ForceQuery {
-		c.RawQuery, c.ForceQuery = "...", false
-	}
-	c.Fragment, c.RawFragment = "", ""
-	return c.String()
 }
 
 func (r *request) parseHeaders(spec *value.Object) error {
