@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"io"
 	"log"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -211,7 +210,7 @@ func TestSlowEndpointIsBounded(t *testing.T) {
 // Failures never fail anything: each endpoint costs one warning naming
 // it without credentials or query; header values never show.
 func TestFailuresWarnOncePerEndpoint(t *testing.T) {
-	closed := closedPort(t)
+	closed := testutil.ClosedAddr(t)
 	redirect := httptest.NewServer(http.RedirectHandler("http://example.com/", http.StatusFound))
 	t.Cleanup(redirect.Close)
 	tlsSrv := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
@@ -294,16 +293,4 @@ func equalJSON(a, b any) bool {
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)
 	return string(x) == string(y)
-}
-
-// closedPort returns a loopback address nothing listens on.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
 }

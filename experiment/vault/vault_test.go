@@ -2,7 +2,6 @@ package vault
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -155,7 +154,7 @@ func checkRequests(t *testing.T, got, want []testutil.VaultRequest) {
 
 func TestReadErrors(t *testing.T) {
 	v := startVault(t, false)
-	closed := closedAddr(t)
+	closed := testutil.ClosedAddr(t)
 	token := config("vault_addr", v.URL, "vault_token", rootToken)
 	tests := []struct {
 		name      string
@@ -196,17 +195,6 @@ func TestReadErrors(t *testing.T) {
 			}
 		})
 	}
-}
-
-// closedAddr returns a loopback address nothing listens on.
-func closedAddr(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	_ = l.Close()
-	return addr
 }
 
 // A Vault that accepts connections and never answers costs one timeout,

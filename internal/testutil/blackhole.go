@@ -46,3 +46,16 @@ func BlackHole(t testing.TB) (string, func() int) {
 		return len(conns)
 	}
 }
+
+// ClosedAddr returns a loopback TCP address nothing listens on: a port
+// that was free a moment ago, for connection-refused cases.
+func ClosedAddr(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	return addr
+}

@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chaostracing/chaostracing/internal/testutil"
+
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
@@ -391,19 +393,8 @@ func TestMaxRetries(t *testing.T) {
 	}
 }
 
-// freeAddr returns a loopback address nothing listens on.
-func freeAddr(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
-}
-
 func TestConnectionRefused(t *testing.T) {
-	addr := freeAddr(t)
+	addr := testutil.ClosedAddr(t)
 	start := time.Now()
 	_, err := newProvider(t).Run(context.Background(), call("url", "http://"+addr+"/", "method", "POST", "max_retries", int64(2)))
 	want := "failed to connect to POST http://" + addr + "/: connection refused"
@@ -416,7 +407,7 @@ func TestConnectionRefused(t *testing.T) {
 }
 
 func TestCredentialsNotEchoed(t *testing.T) {
-	addr := freeAddr(t)
+	addr := testutil.ClosedAddr(t)
 	_, err := newProvider(t).Run(context.Background(), call("url", "http://alice:s3cret@"+addr+"/p?token=t0k#frag"))
 	want := "failed to connect to GET http://" + addr + "/p?...: connection refused"
 	if err == nil || err.Error() != want {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"io"
 	"log"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -12,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/chaostracing/chaostracing/internal/testutil"
 )
 
 // A remote experiment and the notification endpoints of these tests,
@@ -187,7 +188,7 @@ func TestRunDeviatedNotificationsAndDownEndpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := newHub(t, "Bearer env-t0ken", map[string]string{"/deviates.yaml": markerExperiment(marker, "rm "+marker)})
-	down := closedAddr(t)
+	down := testutil.ClosedAddr(t)
 	settings := writeSettings(t, `notifications:
   - {type: http, url: "`+h.URL+`/hook", events: [run-deviated, run-failed]}
   - {type: http, url: "http://user:pa55@`+down+`/hook?key=qu3ry"}
@@ -272,7 +273,7 @@ func TestRemoteExperimentErrors(t *testing.T) {
 	}{
 		{"404", h.URL + "/missing.json?token=qu3ry", "cannot load experiment from " + h.URL + "/missing.json?...: the server answered 404 Not Found"},
 		{"401", h.URL + "/exp.yaml", "cannot load experiment from " + h.URL + "/exp.yaml: the server answered 401 Unauthorized"},
-		{"down", "http://" + closedAddr(t) + "/exp.yaml", "connection refused"},
+		{"down", "http://" + testutil.ClosedAddr(t) + "/exp.yaml", "connection refused"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			res := chaostracing(t, invocation{
@@ -289,18 +290,6 @@ func TestRemoteExperimentErrors(t *testing.T) {
 			}
 		})
 	}
-}
-
-// closedAddr returns a loopback address nothing listens on.
-func closedAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
 }
 
 func readFile(t *testing.T, path string) string {
