@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"github.com/chaostracing/chaostracing/schema"
 	"github.com/chaostracing/chaostracing/tolerance"
 	"github.com/chaostracing/chaostracing/value"
 )
@@ -40,11 +41,12 @@ func WithProviderTypes(types ...string) Option {
 	}
 }
 
-// Decode checks doc against every rule of the experiment format and
-// returns the typed experiment, or an *InvalidError listing every problem
-// with its location. When doc is an object, the experiment is returned
-// even with problems, holding them in Problems, so that later checks can
-// report theirs alongside; it must not be run.
+// Decode checks doc against every rule of the experiment format, the
+// published JSON Schema's included (see checkSchema), and returns the typed
+// experiment, or an *InvalidError listing every problem with its location.
+// When doc is an object, the experiment is returned even with problems,
+// holding them in Problems, so that later checks can report theirs
+// alongside; it must not be run.
 func Decode(doc any, source string, pos value.Positions, opts ...Option) (*Experiment, error) {
 	d := &decoder{opts: newOptions(opts), ps: &Problems{Positions: pos}}
 	root, ok := doc.(*value.Object)
@@ -55,6 +57,7 @@ func Decode(doc any, source string, pos value.Positions, opts ...Option) (*Exper
 	exp := d.experiment(root)
 	exp.Source, exp.Positions = source, pos
 	d.checkRefs(exp)
+	d.checkSchema(root)
 	exp.index = exp.ActivityIndex()
 	exp.Problems = d.ps.List
 	return exp, d.ps.Err(source)
@@ -63,6 +66,18 @@ func Decode(doc any, source string, pos value.Positions, opts ...Option) (*Exper
 type decoder struct {
 	opts options
 	ps   *Problems
+}
+
+// checkSchema adds the violations of the published JSON Schema that the
+// decoder has not reported already, at the same path or inside it, so that
+// one mistake gives one message: the decoder's, which is the more precise.
+func (d *decoder) checkSchema(root *value.Object) {
+	decoded := len(d.ps.List)
+	for _, v := range schema.Validate(root) {
+		if !Covers(d.ps.List[:decoded], v.Path) {
+			d.ps.Addf(v.Path, "%s", v.Msg)
+		}
+	}
 }
 
 func (d *decoder) experiment(root *value.Object) *Experiment {

@@ -99,7 +99,7 @@ and writes the journal Chaos Toolkit tools read.`,
 	flags.BoolVar(&app.noVersionCheck, "no-version-check", false, "accepted for Chaos Toolkit compatibility: chaostracing never checks for new versions")
 	flags.StringVar(&app.settings, "settings", "", "Chaos Toolkit settings file (default ~/.chaostoolkit/settings.yaml when it exists)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &exitError{Code: ExitUsage, Err: err} })
-	root.AddCommand(app.runCommand(), app.validateCommand(), app.reportCommand(), app.exportCommand(), app.versionCommand(), app.settingsCommand(), app.infoCommand(), app.discoverCommand())
+	root.AddCommand(app.runCommand(), app.validateCommand(), app.reportCommand(), app.exportCommand(), app.schemaCommand(), app.versionCommand(), app.settingsCommand(), app.infoCommand(), app.discoverCommand())
 	return root
 }
 
