@@ -131,30 +131,54 @@ func TestSchemaChoicesAreTheDecoders(t *testing.T) {
 	}
 }
 
+// parsed returns the documents of the experiment files matching patterns,
+// by file name.
+func parsed(tb testing.TB, patterns ...string) map[string]any {
+	tb.Helper()
+	docs := map[string]any{}
+	for _, pattern := range patterns {
+		files, _ := filepath.Glob(pattern)
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			if docs[f], _, err = experiment.Parse(f, data); err != nil {
+				tb.Fatal(err)
+			}
+		}
+	}
+	return docs
+}
+
+var examples = []string{"../examples/*.json", "../examples/*.yaml", "../examples/*/*.json"}
+
 // Every example and every reference experiment of the Python tool
 // validates against the schema, except the one the Python tool found
 // invalid.
 func TestExamplesAndReferenceExperimentsValidate(t *testing.T) {
-	var files []string
-	for _, pattern := range []string{"../examples/*.json", "../examples/*.yaml", "../examples/*/*.json", "../../shared/ctk/reference/experiments/*.json"} {
-		found, _ := filepath.Glob(pattern)
-		files = append(files, found...)
+	docs := parsed(t, append(examples, "../../shared/ctk/reference/experiments/*.json")...)
+	if len(docs) < 25 {
+		t.Fatalf("found %d experiments, want the examples and the reference experiments", len(docs))
 	}
-	if len(files) < 25 {
-		t.Fatalf("found %d experiments, want the examples and the reference experiments", len(files))
-	}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc, _, err := experiment.Parse(f, data)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for f, doc := range docs {
 		violations := schema.Validate(doc)
 		if invalid := filepath.Base(f) == "invalid.json"; invalid != (len(violations) > 0) {
 			t.Errorf("%s: violations %v", f, violations)
 		}
+	}
+}
+
+// BenchmarkValidateExamples is the schema's share of validating each
+// example, once the schema is compiled.
+func BenchmarkValidateExamples(b *testing.B) {
+	docs := parsed(b, examples...)
+	for f, doc := range docs {
+		schema.Validate(doc)
+		b.Run(filepath.Base(f), func(b *testing.B) {
+			for b.Loop() {
+				schema.Validate(doc)
+			}
+		})
 	}
 }

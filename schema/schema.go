@@ -146,11 +146,10 @@ func (c *compiled) node(location string) map[string]any {
 
 // inPlace matches the end of a location whose schema applies to the same
 // value as the schema it is part of.
-var inPlace = regexp.MustCompile(`/(then|else|allOf/[0-9]+)$`)
+var inPlace = regexp.MustCompile(`/(then|else)$`)
 
 // title returns the title of the schema at location, with own true, or
-// else the title of the schema whose then, else or allOf member it is, or
-// "".
+// else the title of the schema whose then or else it is, or "".
 func (c *compiled) title(location string) (title string, own bool) {
 	for own = true; ; own = false {
 		if t, ok := c.node(location)["title"].(string); ok {
