@@ -125,22 +125,16 @@ func (c *compiled) leaves(e *jsonschema.ValidationError, title string, pinned bo
 	}
 }
 
-// node returns the raw schema at a location such as ID#/$defs/provider.
+// node returns the raw schema at a location such as ID#/$defs/provider
+// (the schema nests schemas in objects only), or nil.
 func (c *compiled) node(location string) map[string]any {
 	_, frag, _ := strings.Cut(location, "#")
-	v := c.raw
+	m, _ := c.raw.(map[string]any)
 	for _, tok := range strings.Split(frag, "/")[1:] {
 		tok, _ = url.PathUnescape(tok)
 		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		switch t := v.(type) {
-		case map[string]any:
-			v = t[tok]
-		case []any:
-			i, _ := strconv.Atoi(tok)
-			v = t[i]
-		}
+		m, _ = m[tok].(map[string]any)
 	}
-	m, _ := v.(map[string]any)
 	return m
 }
 
