@@ -102,6 +102,7 @@ func TestDecoderAndSchemaDisagreements(t *testing.T) {
 		{"unknown provider type", activityDoc(`{"type": "action", "name": "a", "provider": {"type": "ssh"}}`), byDecoder},
 		{"control provider type", `{"title": "t", "description": "d", "method": [], "controls": [{"name": "c", "provider": {"type": "http", "module": "m"}}]}`, byDecoder},
 		{"activity dry mode", activityDoc(`{"type": "action", "name": "a", "dry": "sometimes", "provider": {"type": "process", "path": "p"}}`), byDecoder},
+		{"vault entry without path", `{"title": "t", "description": "d", "method": [], "secrets": {"s": {"p": {"type": "vault", "key": "secret/p"}}}}`, byDecoder},
 		{"regex lookbehind", hypothesis(`"tolerance": {"type": "regex", "pattern": "(?<=a)b"}`), byDecoder},
 		{"provider null", activityDoc(`{"type": "action", "name": "a", "provider": null}`), bySchema},
 		{"header value", activityDoc(`{"type": "probe", "name": "a", "provider": {"type": "http", "url": "http://h", "headers": {"X": true}}}`), bySchema},
