@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -123,7 +124,11 @@ func (p *jsonParser) value(path string, depth int) (any, error) {
 		}
 		return p.array(path, depth)
 	case json.Number:
-		return number(string(t)), nil
+		n, ok := number(string(t))
+		if !ok {
+			return nil, &SyntaxError{Pos: p.at(p.offsets[len(p.offsets)-1].offset), Msg: fmt.Sprintf("number %s is out of range", t)}
+		}
+		return n, nil
 	default:
 		return t, nil // nil, bool or string
 	}
@@ -161,15 +166,17 @@ func (p *jsonParser) array(path string, depth int) (any, error) {
 }
 
 // number keeps integers as int64, as Python keeps them as int, so that
-// "tolerance": 0 is written back as 0 and not 0.0.
-func number(s string) any {
+// "tolerance": 0 is written back as 0 and not 0.0. A number too large for
+// a float64 is not ok: it would become an infinity, which JSON cannot
+// write back.
+func number(s string) (any, bool) {
 	if !strings.ContainsAny(s, ".eE") {
 		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
-			return i
+			return i, true
 		}
 	}
-	f, _ := strconv.ParseFloat(s, 64)
-	return f
+	f, err := strconv.ParseFloat(s, 64)
+	return f, err == nil || !math.IsInf(f, 0)
 }
 
 func firstInvalidUTF8(data []byte) int {

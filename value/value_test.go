@@ -49,7 +49,7 @@ func firstDiff(a, b string) int {
 }
 
 func TestParseJSONPositionsAndTypes(t *testing.T) {
-	doc := "{\n  \"title\": \"t\",\n  \"method\": [\n    {\"n\": 1, \"f\": 1.5, \"big\": 1e400, \"b\": true, \"z\": null}\n  ]\n}"
+	doc := "{\n  \"title\": \"t\",\n  \"method\": [\n    {\"n\": 1, \"f\": 1.5, \"big\": 1e300, \"b\": true, \"z\": null}\n  ]\n}"
 	v, pos, err := ParseJSON([]byte(doc))
 	if err != nil {
 		t.Fatal(err)
@@ -85,6 +85,7 @@ func TestParseErrorsAreLocated(t *testing.T) {
 		{"truncated", "{\"a\": [1, 2", "1:12", false},
 		{"trailing data", "{} {}", "1:4", false},
 		{"invalid utf8", "{\"a\": \"\xff\"}", "1:8", false},
+		{"number out of range", "{\"a\":\n  -1e400}", "2:3", false},
 		{"too deep", strings.Repeat("[", MaxDepth+2) + strings.Repeat("]", MaxDepth+2), "1:", false},
 		{"yaml indentation", "a: 1\n b: 2\n", "line", true},
 		{"yaml empty", "", "1:1", true},
