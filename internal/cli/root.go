@@ -79,6 +79,9 @@ func (app *App) rootCommand() *cobra.Command {
 		Short: "Run Chaos Toolkit experiments, with every run a trace",
 		Long: `chaostracing runs Chaos Toolkit experiment files (JSON or YAML) unchanged
 and writes the journal Chaos Toolkit tools read.`,
+		Example: `  chaostracing init && chaostracing run experiment.yaml
+  chaostracing run --trace-endpoint http://localhost:4318 experiment.json
+  chaostracing validate experiment.yaml`,
 		SilenceUsage:      true,
 		SilenceErrors:     true,
 		PersistentPreRunE: func(*cobra.Command, []string) error { return app.setupLogging() },
@@ -89,7 +92,8 @@ and writes the journal Chaos Toolkit tools read.`,
 	flags.BoolVar(&app.noLogFile, "no-log-file", false, "do not write a log file")
 	flags.StringVar(&app.settings, "settings", "", "Chaos Toolkit settings file (default ~/.chaostoolkit/settings.yaml when it exists)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &exitError{Code: ExitUsage, Err: err} })
-	root.AddCommand(app.runCommand(), app.validateCommand(), app.reportCommand(), app.exportCommand(), app.versionCommand())
+	root.AddCommand(app.runCommand(), app.validateCommand(), app.reportCommand(), app.exportCommand(), app.versionCommand(), app.initCommand())
+	addBuiltinExamples(root)
 	return root
 }
 

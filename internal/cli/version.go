@@ -38,9 +38,10 @@ func commit() string {
 
 func (app *App) versionCommand() *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version, commit and Go version",
-		Args:  cobra.NoArgs,
+		Use:     "version",
+		Short:   "Print the version, commit and Go version",
+		Example: `  chaostracing version`,
+		Args:    cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			_, err := fmt.Fprintf(app.Stdout, "chaostracing %s (commit %s, %s)\n", Version(), commit(), runtime.Version())
 			return err
