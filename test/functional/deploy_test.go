@@ -593,3 +593,31 @@ func TestTestDependenciesStayOutOfTheBinary(t *testing.T) {
 		t.Errorf("the binary links Kubernetes modules:\n%s", out)
 	}
 }
+
+// docs/scale.md links every file under deploy/, and the collector config
+// it shows is the one deploy/kubernetes/collector.yaml holds.
+func TestScaleDocMatchesDeploy(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(repoRoot(t), "docs", "scale.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(data)
+	files := map[string]bool{}
+	for _, m := range readManifests(t) {
+		files[m.file] = true
+	}
+	for f := range files {
+		if !strings.Contains(page, "](../"+f+")") {
+			t.Errorf("docs/scale.md does not link %s", f)
+		}
+	}
+	shown := false
+	for _, b := range readBlocks(t, "docs/scale.md") {
+		if b.lang == "yaml" && b.body == decodeDeployment(t).configMaps["otel-collector"].Data["config.yaml"] {
+			shown = true
+		}
+	}
+	if !shown {
+		t.Error("docs/scale.md does not show the collector config of deploy/kubernetes/collector.yaml as it is")
+	}
+}
