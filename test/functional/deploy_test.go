@@ -227,13 +227,51 @@ type actionsWorkflow struct {
 	} `json:"jobs"`
 }
 
-// helpFlags returns the long flags that `chaostracing SUB --help` lists.
+// helpFlags caches the long flags that each command's --help lists.
 var helpFlags = struct {
 	sync.Mutex
 	bySub map[string][]string
 }{bySub: map[string][]string{}}
 
 var longFlag = regexp.MustCompile(`--([a-z][a-z0-9-]*)`)
+
+// knownFlags returns the long flags that `chaostracing SUB --help` lists
+// (the root's for an empty SUB), and false when SUB is not a command.
+func knownFlags(t *testing.T, sub string) ([]string, bool) {
+	t.Helper()
+	helpFlags.Lock()
+	defer helpFlags.Unlock()
+	if known, ok := helpFlags.bySub[sub]; ok {
+		return known, known != nil
+	}
+	args := []string{"--help"}
+	if sub != "" {
+		args = []string{sub, "--help"}
+	}
+	res := chaostracing(t, invocation{args: args})
+	var known []string
+	if res.code == 0 && strings.Contains(res.stdout, strings.TrimSpace("chaostracing "+sub)) {
+		for _, m := range longFlag.FindAllStringSubmatch(res.stdout, -1) {
+			known = append(known, m[1])
+		}
+	}
+	helpFlags.bySub[sub] = known
+	return known, known != nil
+}
+
+// checkFlags fails the test unless each --flag of args is one that sub's
+// --help lists.
+func checkFlags(t *testing.T, where, sub string, args []string) {
+	t.Helper()
+	known, _ := knownFlags(t, sub)
+	for _, a := range args {
+		name, isFlag := strings.CutPrefix(a, "--")
+		name, _, _ = strings.Cut(name, "=")
+		if isFlag && !slices.Contains(known, name) {
+			t.Errorf("%s: chaostracing %s has no flag --%s", where, sub, name)
+		}
+	}
+}
 
 // checkCommandLine fails the test unless args (without the program name)
 // start with a chaostracing command and use only flags its --help lists.
@@ -243,26 +281,11 @@ func checkCommandLine(t *testing.T, where string, args []string) {
 		t.Errorf("%s: %q does not start with a command", where, args)
 		return
 	}
-	helpFlags.Lock()
-	known, ok := helpFlags.bySub[args[0]]
-	if !ok {
-		res := chaostracing(t, invocation{args: []string{args[0], "--help"}})
-		if res.code != 0 || !strings.Contains(res.stdout, "chaostracing "+args[0]) {
-			t.Errorf("%s: %q is not a chaostracing command: exit %d", where, args[0], res.code)
-		}
-		for _, m := range longFlag.FindAllStringSubmatch(res.stdout, -1) {
-			known = append(known, m[1])
-		}
-		helpFlags.bySub[args[0]] = known
+	if _, ok := knownFlags(t, args[0]); !ok {
+		t.Errorf("%s: %q is not a chaostracing command", where, args[0])
+		return
 	}
-	helpFlags.Unlock()
-	for _, a := range args[1:] {
-		name, isFlag := strings.CutPrefix(a, "--")
-		name, _, _ = strings.Cut(name, "=")
-		if isFlag && !slices.Contains(known, name) {
-			t.Errorf("%s: chaostracing %s has no flag --%s", where, args[0], name)
-		}
-	}
+	checkFlags(t, where, args[0], args[1:])
 }
 
 // validateExperiment runs `chaostracing validate` on an experiment.
