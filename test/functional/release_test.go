@@ -91,7 +91,7 @@ func snapshotRepo(t *testing.T) (dir, head string) {
 
 func makeSnapshot(root, dir string) (string, error) {
 	git := func(dir string, args ...string) (string, error) {
-		cmd := exec.Command("git", append([]string{"-c", "user.name=chaostracing tests", "-c", "user.email=tests@chaostracing.invalid"}, args...)...)
+		cmd := exec.Command("git", append([]string{"-c", "user.name=chaostracing tests", "-c", "user.email=tests@chaostracing.invalid", "-c", "commit.gpgsign=false"}, args...)...)
 		cmd.Dir = dir
 		out, err := cmd.Output()
 		if err != nil {
