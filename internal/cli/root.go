@@ -85,6 +85,9 @@ func (app *App) rootCommand() *cobra.Command {
 		Short: "Run Chaos Toolkit experiments, with every run a trace",
 		Long: `chaostracing runs Chaos Toolkit experiment files (JSON or YAML) unchanged
 and writes the journal Chaos Toolkit tools read.`,
+		Example: `  chaostracing init && chaostracing run experiment.yaml
+  chaostracing run --trace-endpoint http://localhost:4318 experiment.json
+  chaostracing validate experiment.yaml`,
 		SilenceUsage:      true,
 		SilenceErrors:     true,
 		PersistentPreRunE: func(*cobra.Command, []string) error { return app.prepare() },
@@ -99,7 +102,9 @@ and writes the journal Chaos Toolkit tools read.`,
 	flags.BoolVar(&app.noVersionCheck, "no-version-check", false, "accepted for Chaos Toolkit compatibility: chaostracing never checks for new versions")
 	flags.StringVar(&app.settings, "settings", "", "Chaos Toolkit settings file (default ~/.chaostoolkit/settings.yaml when it exists)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &exitError{Code: ExitUsage, Err: err} })
-	root.AddCommand(app.runCommand(), app.validateCommand(), app.reportCommand(), app.exportCommand(), app.schemaCommand(), app.versionCommand(), app.settingsCommand(), app.infoCommand(), app.discoverCommand())
+	root.AddCommand(app.runCommand(), app.validateCommand(), app.reportCommand(), app.exportCommand(), app.schemaCommand(), app.versionCommand(),
+		app.settingsCommand(), app.infoCommand(), app.discoverCommand(), app.initCommand())
+	addBuiltinExamples(root)
 	return root
 }
 

@@ -248,7 +248,7 @@ func (app *App) handleSignals(parent context.Context) (context.Context, context.
 	ctx, interrupt := context.WithCancelCause(parent)
 	hardStop, stopHard := context.WithCancel(context.WithoutCancel(parent))
 	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGUSR1, syscall.SIGUSR2)
+	signal.Notify(sigs, exitSignals...)
 	done := make(chan struct{})
 	go func() {
 		for n := 0; ; n++ {
@@ -281,9 +281,9 @@ func (app *App) interruption(sig os.Signal) error {
 	case syscall.SIGTERM:
 		app.log.Warn("Caught SIGTERM signal, interrupting experiment now")
 		app.log.Log(context.Background(), logging.LevelCritical, "SIGTERM signal received")
-	case syscall.SIGUSR1:
+	case sigUSR1:
 		app.log.Warn("Received the exit signal: 20")
-	case syscall.SIGUSR2:
+	case sigUSR2:
 		app.log.Warn("Received the exit signal: 30")
 		return run.ErrNoRollbacks
 	default:

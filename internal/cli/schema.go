@@ -22,8 +22,8 @@ in docs/experiment-format.md).`,
   # Then make this the first line of a YAML experiment (YAML language server)
   # yaml-language-server: $schema=./experiment.schema.json
 
-  # or add to a JSON experiment
-  "$schema": "./experiment.schema.json",`,
+  # or add this key to a JSON experiment
+  #   "$schema": "./experiment.schema.json",`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			_, err := app.Stdout.Write(schema.JSON())

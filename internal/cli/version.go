@@ -47,9 +47,10 @@ func currentBuild() build {
 
 func (app *App) versionCommand() *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version, commit and Go version",
-		Args:  cobra.NoArgs,
+		Use:     "version",
+		Short:   "Print the version, commit and Go version",
+		Example: `  chaostracing version`,
+		Args:    cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			b := currentBuild()
 			_, err := fmt.Fprintf(app.Stdout, "chaostracing %s (commit %s, %s)\n", b.Version, b.Commit, b.Go)

@@ -143,24 +143,14 @@ func (j *job) bound(ctx context.Context) (context.Context, context.CancelFunc) {
 	return ctx, func() {}
 }
 
-// command builds the child: its own process group, killed as a whole when
-// ctx is done.
+// command builds the child: its own process group (where the system has
+// them), killed as a whole when ctx is done.
 func (j *job) command(ctx context.Context, stdout, stderr *capture.Buffer) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, j.bin, j.args...)
 	cmd.Stdout, cmd.Stderr = stdout, stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return killGroup(cmd.Process) }
+	ownGroup(cmd)
 	cmd.WaitDelay = waitDelay
 	return cmd
-}
-
-// killGroup sends SIGKILL to the process group led by p.
-func killGroup(p *os.Process) error {
-	err := syscall.Kill(-p.Pid, syscall.SIGKILL)
-	if errors.Is(err, syscall.ESRCH) {
-		return os.ErrProcessDone
-	}
-	return err
 }
 
 // interruption explains why a process was killed: the caller's context

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Build GoReleaser, which checks .goreleaser.yaml (test/functional/release_test.go)
+# and makes the release archives, from the Go module proxy.
+#
+# The binary is cached by version at
+#   ${CHAOSTRACING_GORELEASER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/chaostracing}/goreleaser-<version>/goreleaser
+# and the build is skipped when that file exists. Concurrent runs wait for
+# each other (flock) instead of building twice.
+#
+# Prints the absolute path of the binary on stdout, and nothing else; the
+# go command's output goes to stderr. Needs Go and the Go module proxy only.
+# A cold build takes several minutes on a 2-core machine.
+set -euo pipefail
+
+version=v2.15.1   # v2.18 and later need a newer Go than go.mod's
+cache_root="${CHAOSTRACING_GORELEASER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/chaostracing}"
+dir="$cache_root/goreleaser-$version"
+bin="$dir/goreleaser"
+
+if [ -x "$bin" ]; then
+  echo "$bin"
+  exit 0
+fi
+
+mkdir -p "$cache_root"
+if command -v flock >/dev/null; then
+  exec 9>"$dir.lock"
+  flock 9
+  # Another run may have finished the build while this one waited.
+  if [ -x "$bin" ]; then
+    echo "$bin"
+    exit 0
+  fi
+fi
+
+work=$(mktemp -d "$cache_root/goreleaser-$version.build.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+echo "build.sh: building goreleaser $version into $dir (takes minutes)" >&2
+start=$(date +%s)
+# Outside any module: go install NAME@VERSION uses GoReleaser's own go.mod.
+(cd "$work" && GOWORK=off GOFLAGS= CGO_ENABLED=0 GOBIN="$work" go install "github.com/goreleaser/goreleaser/v2@$version") >&2
+echo "build.sh: built in $(($(date +%s) - start))s" >&2
+
+mkdir -p "$dir"
+mv "$work/goreleaser" "$bin.tmp"
+mv -f "$bin.tmp" "$bin"
+echo "$bin"
