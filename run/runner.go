@@ -98,12 +98,9 @@ func (r *Runner) newRun(exp *experiment.Experiment, opts Options, scope experime
 // Toolkit, secrets written inline and secret values substituted into the
 // title are masked.
 func (st *run) journalExperiment() *value.Object {
-	doc := st.exp.Doc.Clone()
+	doc := redact.Document(st.exp.Doc)
 	if title, ok := st.scope.Substitute(st.exp.Title).(string); ok && doc.Has("title") {
 		doc.Set("title", st.red.String(title))
-	}
-	if secrets := doc.Object("secrets"); secrets != nil {
-		doc.Set("secrets", redact.Declared(secrets))
 	}
 	var dry any
 	if st.opts.Dry != "" {

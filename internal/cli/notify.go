@@ -5,6 +5,7 @@ import (
 
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/chaostracing/chaostracing/internal/redact"
 	"github.com/chaostracing/chaostracing/journal"
 	"github.com/chaostracing/chaostracing/notify"
 	"github.com/chaostracing/chaostracing/run"
@@ -34,7 +35,7 @@ type runNotes struct {
 // finds the run's experiment span in ctx.
 func (h *runNotes) BeforeExperiment(ctx context.Context, s run.Step) context.Context {
 	h.trace = trace.SpanContextFromContext(ctx)
-	h.n.Send(notify.Event{Name: notify.RunStarted, Payload: s.Experiment.Doc, Trace: h.trace})
+	h.n.Send(notify.Event{Name: notify.RunStarted, Payload: redact.Document(s.Experiment.Doc), Trace: h.trace})
 	return ctx
 }
 

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"github.com/chaostracing/chaostracing/internal/redact"
 
 	"github.com/spf13/cobra"
 
@@ -44,11 +45,12 @@ func (app *App) validateSource(ctx context.Context, source string, opts run.Opti
 		return err
 	}
 	defer s.notes.Close()
-	s.notes.Send(notify.Event{Name: notify.ValidateStarted, Payload: s.exp.Doc})
+	doc := redact.Document(s.exp.Doc)
+	s.notes.Send(notify.Event{Name: notify.ValidateStarted, Payload: doc})
 	if err := app.check(ctx, s, opts); err != nil {
-		s.notes.Send(notify.Event{Name: notify.ValidateFailed, Payload: s.exp.Doc, Error: err.Error()})
+		s.notes.Send(notify.Event{Name: notify.ValidateFailed, Payload: doc, Error: err.Error()})
 		return &exitError{Code: ExitFailed}
 	}
-	s.notes.Send(notify.Event{Name: notify.ValidateCompleted, Payload: s.exp.Doc})
+	s.notes.Send(notify.Event{Name: notify.ValidateCompleted, Payload: doc})
 	return nil
 }

@@ -158,3 +158,14 @@ func Declared(secrets *value.Object) *value.Object {
 	}
 	return out
 }
+
+// Document returns a copy of an experiment document whose secrets block
+// shows only where secrets live (see Declared): what may leave the run,
+// in the journal or a notification.
+func Document(doc *value.Object) *value.Object {
+	out := doc.Clone()
+	if secrets := out.Object("secrets"); secrets != nil {
+		out.Set("secrets", Declared(secrets))
+	}
+	return out
+}

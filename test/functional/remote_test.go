@@ -2,6 +2,7 @@ package functional
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"log"
 	"net/http"
@@ -97,11 +98,17 @@ func writeSettings(t *testing.T, yaml string) string {
 	return path
 }
 
+// inlineSecret is a secret written inline in markerExperiment, which
+// must not leave the run.
+const inlineSecret = "inl1ne-s3cret-77"
+
 // markerExperiment checks that marker exists before and after a method
 // that runs command; `rm MARKER` makes it deviate.
 func markerExperiment(marker, command string) string {
 	return `title: Marker stays
 description: served over HTTP
+secrets:
+  app: {password: ` + inlineSecret + `}
 steady-state-hypothesis:
   title: marker exists
   probes:
@@ -172,9 +179,14 @@ notifications:
 		t.Errorf("the GET endpoint got %v", names)
 	}
 	artefacts := res.stderr + res.stdout + readFile(t, filepath.Join(res.dir, "journal.json")) + readFile(t, filepath.Join(res.dir, "chaostracing-trace.jsonl"))
-	for _, secret := range []string{authToken, hookSecret} {
+	for _, secret := range []string{authToken, hookSecret, inlineSecret} {
 		if strings.Contains(artefacts, secret) {
 			t.Errorf("%q shows in the run's output, journal or trace", secret)
+		}
+	}
+	for _, e := range events {
+		if body := fmt.Sprint(e.body); strings.Contains(body, inlineSecret) {
+			t.Errorf("the inline secret shows in the %s notification", e.body["name"])
 		}
 	}
 }
