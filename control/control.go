@@ -78,9 +78,10 @@
 //     or write the control in Go.
 //   - Changes a hook makes to its arguments (the experiment, the
 //     configuration, the journal) are not seen by the run.
-//   - A hook that raises is logged as a warning; InterruptExecution does
-//     not interrupt the run. settings is None; event_registry is not
-//     passed, so Chaos Toolkit run-event handlers do not fire.
+//   - A hook that raises is logged as a warning, except chaoslib's
+//     InterruptExecution, which interrupts the run as in Chaos Toolkit
+//     (run.Interrupt). settings is None; event_registry is not passed, so
+//     Chaos Toolkit run-event handlers do not fire.
 //   - A module that cannot be imported is reported by Check (validation)
 //     and, at run time, logged and left out (chaoslib skips it silently);
 //     so is one whose configure_control raises (chaoslib keeps it).

@@ -225,7 +225,7 @@ func runWith(t testing.TB, e *experiment.Experiment, global []*experiment.Contro
 	d := NewDispatcher(e, global, reg, append([]Option{WithLogger(res.log.Logger())}, opts...)...)
 	providers := provider.NewRegistry()
 	providers.Register("python", &scripted{})
-	j, err := (&run.Runner{Providers: providers, Hooks: d}).Run(bg, nil, e, run.Options{})
+	j, err := (&run.Runner{Providers: providers, Hooks: d, Log: res.log.Logger()}).Run(bg, nil, e, run.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -171,7 +171,29 @@ func (c *pythonControl) hook(ctx context.Context, h hook, s run.Step, subject, s
 		"configuration", orEmpty(s.Scope.Configuration), "secrets", orEmpty(s.Scope.Secrets),
 		"settings", nil, "extensions", ext)
 	args, _ := s.Scope.Substitute(c.decl.Provider.Object("arguments")).(*value.Object)
-	c.warn(h, c.call(ctx, h, args, inject))
+	err := c.call(ctx, h, args, inject)
+	if reason, ok := interruptExecution(err); ok {
+		c.log.Warn(fmt.Sprintf("Control '%s' interrupts the experiment in %s", c.decl.Name, pyNames[h]))
+		run.Interrupt(ctx, reason)
+		return
+	}
+	c.warn(h, err)
+}
+
+// interruptExecution reports whether a hook raised chaoslib's
+// InterruptExecution, which stops the run as in Chaos Toolkit, and its
+// message.
+func interruptExecution(err error) (string, bool) {
+	const prefix = "chaoslib.exceptions.InterruptExecution"
+	var f *python.Failure
+	if !errors.As(err, &f) || !strings.HasPrefix(f.Msg, prefix) {
+		return "", false
+	}
+	reason := strings.TrimPrefix(strings.TrimPrefix(f.Msg, prefix), ": ")
+	if reason == "" {
+		reason = "InterruptExecution"
+	}
+	return reason, true
 }
 
 // call runs one hook function in a child, bounded by the timeout.

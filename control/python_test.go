@@ -64,12 +64,28 @@ def before_rollback_control(context, **kwargs):
     time.sleep(10)
 `
 
+// ctlStop stops the run before activity "a2", as chaosaddons' safeguards
+// do, with chaoslib's InterruptExecution (chaoslib/exceptions.py below
+// stands in for chaostoolkit-lib, which the tests cannot install).
+const ctlStop = `from chaoslib.exceptions import InterruptExecution
+
+
+def before_activity_control(context, **kwargs):
+    if context["name"] == "a2":
+        raise InterruptExecution("error rate above 5%")
+`
+
 // pythonModules writes the test control modules and returns their
 // directory.
 func pythonModules(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	for name, src := range map[string]string{"ctl_rec": ctlRec, "ctl_late": ctlLate, "ctl_bad": ctlBad} {
+	if err := os.MkdirAll(filepath.Join(dir, "chaoslib"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	modules := map[string]string{"ctl_rec": ctlRec, "ctl_late": ctlLate, "ctl_bad": ctlBad, "ctl_stop": ctlStop,
+		"chaoslib/__init__": "", "chaoslib/exceptions": "class ChaosException(Exception):\n    pass\n\n\nclass InterruptExecution(ChaosException):\n    pass\n"}
+	for name, src := range modules {
 		if err := os.WriteFile(filepath.Join(dir, name+".py"), []byte(src), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -219,4 +235,30 @@ func readLines(t *testing.T, path string) []string {
 		out = append(out, line)
 	}
 	return out
+}
+
+// A hook raising chaoslib's InterruptExecution interrupts the run, as in
+// Chaos Toolkit: the activity is not played, the run is interrupted and
+// the default rollback strategy skips the rollbacks.
+func TestPythonControlInterruptExecution(t *testing.T) {
+	needPython(t)
+	dir := pythonModules(t)
+	var method []string
+	for _, name := range []string{"a1", "a2", "a3"} {
+		method = append(method, act("action", name, "value", "", ""))
+	}
+	e := load(t, `{"title": "t", "description": "d", "controls": [`+pyCtl("safeguard", "ctl_stop", "{}")+`],
+		"method": [`+strings.Join(method, ",")+`], "rollbacks": [`+act("action", "rb", "value", "", "")+`]}`)
+	res := runWith(t, e, nil, WithPython(&python.Provider{Path: []string{dir}}))
+	if res.j.Status != journal.Interrupted || len(res.j.Rollbacks) != 0 {
+		t.Fatalf("status %s, %d rollbacks\n%s", res.j.Status, len(res.j.Rollbacks), res.log.String())
+	}
+	if n := len(res.j.Run); n != 2 || res.j.Run[1].Status != "" {
+		t.Errorf("records: %d, want a1 and an unplayed a2", n)
+	}
+	for _, want := range []string{"Control 'safeguard' interrupts the experiment in before_activity_control", "error rate above 5%"} {
+		if !strings.Contains(res.log.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, res.log.String())
+		}
+	}
 }

@@ -2,7 +2,9 @@ package run
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/chaostracing/chaostracing/internal/logging"
@@ -27,7 +29,7 @@ func (st *run) play(ctx context.Context) {
 
 	st.hypothesisAndMethod(ctx, strategy, withHypothesis)
 	if ctx.Err() != nil {
-		st.interrupted()
+		st.interrupted(ctx)
 	}
 	st.rollbacks(ctx)
 
@@ -115,8 +117,14 @@ func (st *run) missed(h *journal.Hypothesis) {
 		"Steady state probe '%s' is not in the given tolerance so failing this experiment", last.Activity.String("name")))
 }
 
-func (st *run) interrupted() {
+// interrupted ends the run as interrupted. A signal has been logged by
+// whoever caught it; a reason given to Interrupt is logged here, as Chaos
+// Toolkit logs an InterruptExecution.
+func (st *run) interrupted(ctx context.Context) {
 	st.setStatus(journal.Interrupted)
+	if cause := context.Cause(ctx); cause != ErrInterrupted && !errors.Is(cause, ErrNoRollbacks) && errors.Is(cause, ErrInterrupted) {
+		st.log.Log(context.Background(), logging.LevelCritical, strings.TrimPrefix(cause.Error(), ErrInterrupted.Error()+": "))
+	}
 }
 
 func (st *run) logVerdict() {

@@ -65,6 +65,8 @@ func (r *Runner) Run(ctx, hardStop context.Context, exp *experiment.Experiment, 
 		hardStop = context.WithoutCancel(ctx)
 	}
 	st.rollbackCtx = hardStop
+	ctx, stop := withInterrupt(ctx)
+	defer stop()
 	st.resolveDynamic(ctx)
 	st.play(ctx)
 	return st.j, nil
