@@ -27,7 +27,7 @@ func TestMain(m *testing.M) {
 func needPython(tb testing.TB) {
 	tb.Helper()
 	if _, err := exec.LookPath("python3"); err != nil {
-		tb.Skip("python3 is not installed")
+		tb.Fatal("python3 is not installed: the tests need it (Debian: apt-get install python3, as .ci/run does)")
 	}
 }
 
