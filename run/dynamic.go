@@ -15,11 +15,12 @@ import (
 // secrets, and its key becomes the probe's result: a python function's
 // return value, a process's stripped stdout (exit status 0 only) or an
 // HTTP body. A probe that fails leaves its key out, with a warning that
-// says why (the Python tool logs the reason at debug level only).
-func (st *run) resolveDynamic(ctx context.Context) {
+// says why (the Python tool logs the reason at debug level only). It
+// reports whether there was any probe to run.
+func (st *run) resolveDynamic(ctx context.Context) bool {
 	cfg := st.scope.Configuration
 	if !hasDynamic(cfg) {
-		return
+		return false
 	}
 	built := &value.Object{}
 	for _, k := range cfg.Keys() {
@@ -37,6 +38,7 @@ func (st *run) resolveDynamic(ctx context.Context) {
 		built.Set(k, out)
 	}
 	st.scope.Configuration = built
+	return true
 }
 
 func hasDynamic(cfg *value.Object) bool {

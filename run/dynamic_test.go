@@ -31,7 +31,7 @@ func TestDynamicConfiguration(t *testing.T) {
 		v, _ := a.Arguments.Get("value")
 		return v, nil
 	}, provider.FuncInfo{})
-	doc := `{"title": "t", "description": "d",
+	doc := `{"title": "t ${from_process}", "description": "d",
   "configuration": {
     "base": "svc",
     "from_process": {"type": "probe", "name": "p", "provider": {"type": "process", "path": "echo", "arguments": "  ${base}-1  "}},
@@ -53,6 +53,9 @@ func TestDynamicConfiguration(t *testing.T) {
 	j, err := r.Run(context.Background(), nil, e, Options{})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if title := j.Experiment.String("title"); title != "t svc-1" {
+		t.Errorf("journal title %q: substituted before the probes ran", title)
 	}
 	got := value.Plain(j.Run[0].Output)
 	want := `[svc-1 map[path:/svc-1 region:eu] map[seen:svc-1-tok] ${failing} ${failing}]`

@@ -67,14 +67,17 @@ func (r *Runner) Run(ctx, hardStop context.Context, exp *experiment.Experiment, 
 	st.rollbackCtx = hardStop
 	ctx, stop := withInterrupt(ctx)
 	defer stop()
-	st.resolveDynamic(ctx)
+	if st.resolveDynamic(ctx) {
+		// The title may use a key the probes just set.
+		st.j.Experiment = st.journalExperiment()
+	}
 	st.play(ctx)
 	return st.j, nil
 }
 
 func (r *Runner) newRun(exp *experiment.Experiment, opts Options, scope experiment.Scope) *run {
 	st := &run{Runner: r, opts: opts, exp: exp, scope: scope, log: r.Log, hooks: r.Hooks}
-	st.red = redact.New(redact.Values(scope.Secrets)...)
+	st.red = redact.New(redact.Scope(scope.Configuration, scope.Secrets)...)
 	if st.log == nil {
 		st.log = slog.New(slog.DiscardHandler)
 	}

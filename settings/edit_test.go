@@ -349,14 +349,32 @@ func TestSaveErrors(t *testing.T) {
 }
 
 func TestRedacted(t *testing.T) {
-	s := load(t, sample+"controls:\n  tracing:\n    provider:\n      secrets: [otel]\n      arguments:\n        api_key: k3y\n        token_ttl: 30\n")
+	s := load(t, sample+`controls:
+  tracing:
+    provider:
+      secrets: [otel]
+      arguments:
+        api_key: k3y
+        token_ttl: 30
+        tokens: [l1st-tok]
+        my_password: {value: n3sted}
+extra_auths_are_strings:
+  note: plain
+`)
+	if err := s.Set(mustKey(t, "auths.plain\\.example"), "Bearer str1ng-auth"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Set(mustKey(t, "notifications[1]"), value.NewObject("type", "http", "url", "https://u:us3rpass@hooks.example.com/services/T0/B0/w3bhook?key=qs3cret",
+		"headers", value.NewObject("Cookie", "session=c00kie", "X-Custom", "cust0m"))); err != nil {
+		t.Fatal(err)
+	}
 	out := yamlOf(t, s.Redacted())
-	for _, hidden := range []string{"s3cr3t", "n0tify", "k3y", "token_ttl: 30"} {
+	for _, hidden := range []string{"s3cr3t", "n0tify", "k3y", "token_ttl: 30", "l1st-tok", "n3sted", "str1ng-auth", "us3rpass", "w3bhook", "qs3cret", "c00kie", "cust0m"} {
 		if strings.Contains(out, hidden) {
 			t.Errorf("redacted settings show %q:\n%s", hidden, out)
 		}
 	}
-	for _, kept := range []string{"type: bearer", "value: '***'", "Authorization: '***'", "api_key: '***'", "- otel", "url: http://localhost:9/hook"} {
+	for _, kept := range []string{"type: bearer", "value: '***'", "Authorization: '***'", "api_key: '***'", "url: http://localhost:9/***", "url: https://hooks.example.com/***", "note: plain"} {
 		if !strings.Contains(out, kept) {
 			t.Errorf("redacted settings lack %q:\n%s", kept, out)
 		}

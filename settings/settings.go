@@ -79,7 +79,7 @@ func Read(path string) (*Settings, error) {
 	}
 	doc, pos, err := experiment.Parse(path, data)
 	if err != nil {
-		return nil, fmt.Errorf("invalid settings file %w", err)
+		return nil, fmt.Errorf("invalid settings file: %w", err)
 	}
 	if doc == nil {
 		return s, nil
@@ -92,8 +92,9 @@ func Read(path string) (*Settings, error) {
 	return s, nil
 }
 
-// Check rejects a runtime strategy the runner does not know, so a typo in
-// the settings file is not silently the default. The error is located as
+// Check rejects a runtime block of the wrong shape or a strategy the
+// runner does not know, so a typo in the settings file is not silently the
+// default. The error is located as
 // file:line:col.
 func (s *Settings) Check() error {
 	if p, ok := firstProblem(s.Doc, "$"); ok {
@@ -113,6 +114,13 @@ func (p problem) String() string { return p.path + " " + p.msg }
 // firstProblem returns the first problem of doc at or under the JSONPath
 // under, which is "$" for the whole document.
 func firstProblem(doc *value.Object, under string) (problem, bool) {
+	for _, keys := range [][]string{{"runtime"}, {"runtime", "rollbacks"}, {"runtime", "hypothesis"}} {
+		path := "$." + strings.Join(keys, ".")
+		v := at(doc, keys...)
+		if _, isObj := v.(*value.Object); v != nil && !isObj && within(path, under) {
+			return problem{path, "must be a mapping (such as {strategy: always}), not " + value.TypeName(v)}, true
+		}
+	}
 	checks := []struct {
 		key     string
 		choices []string

@@ -37,9 +37,11 @@ func TestLoadErrors(t *testing.T) {
 	dir := t.TempDir()
 	tests := []struct{ name, content, path, want string }{
 		{name: "named but missing", path: filepath.Join(dir, "nope.yaml"), want: "cannot read settings file"},
-		{name: "bad YAML", content: "runtime: [oops\n", want: "invalid settings file " + filepath.Join(dir, "settings.yaml") + ":"},
+		{name: "bad YAML", content: "runtime: [oops\n", want: "invalid settings file: " + filepath.Join(dir, "settings.yaml") + ":"},
 		{name: "unknown strategy", content: "runtime:\n  rollbacks:\n    strategy: sometimes\n",
 			want: "settings.yaml:3:15: $.runtime.rollbacks.strategy must be one of default, always, never, deviated, not sometimes"},
+		{name: "runtime not a mapping", content: "runtime: 5\n", want: "settings.yaml:1:10: $.runtime must be a mapping (such as {strategy: always}), not integer"},
+		{name: "strategy without its key", content: "runtime:\n  rollbacks: always\n", want: "settings.yaml:2:14: $.runtime.rollbacks must be a mapping (such as {strategy: always}), not string"},
 		{name: "not a mapping", content: "- 1\n", want: "a settings file must hold a mapping, not array"},
 	}
 	for _, tt := range tests {

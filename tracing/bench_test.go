@@ -111,7 +111,7 @@ func (discard) Shutdown(context.Context) error                             { ret
 
 // BenchmarkRenderOutput encodes a process activity's output.
 func BenchmarkRenderOutput(b *testing.B) {
-	red := newRedactor(nil)
+	red := newRedactor(experiment.Scope{})
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		_ = renderOutput(trueOutput, DefaultOutputMax, red)

@@ -109,7 +109,7 @@ func (c *Control) Configure(ctx context.Context, s control.Settings) error {
 		return nil
 	}
 	c.pending = map[*journal.Record]*node{}
-	c.red = newRedactor(s.Scope.Secrets)
+	c.red = newRedactor(s.Scope)
 	c.outputMax = effectiveOutputMax(cfg.OutputMax)
 	c.tracer = p.Tracer()
 	c.startRoot(ctx, s)

@@ -1,6 +1,7 @@
 package tracing
 
 import (
+	"github.com/chaostracing/chaostracing/experiment"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -123,7 +124,7 @@ func TestRenderOutputCutsOnCharacterBoundaries(t *testing.T) {
 }
 
 func TestRedactionBeforeTruncation(t *testing.T) {
-	red := newRedactor(value.NewObject("s", value.NewObject("k", "0123456789abcdef")))
+	red := newRedactor(experiment.Scope{Secrets: value.NewObject("s", value.NewObject("k", "0123456789abcdef"))})
 	// The secret straddles the cut: no part of it may show.
 	out := renderOutput(strings.Repeat("a", 90)+"0123456789abcdef"+strings.Repeat("b", 100), 100, red)
 	if strings.Contains(out, "0123") {
@@ -138,24 +139,28 @@ func TestRedactionBeforeTruncation(t *testing.T) {
 }
 
 func TestRedactor(t *testing.T) {
-	red := newRedactor(value.NewObject(
-		"a", value.NewObject("long", "password-123", "inner", "pass", "short", "abc", "num", int64(123456)),
-		"b", value.NewObject("list", []any{"list-secret"}, "quoted", `q"uo\te`),
-	))
+	red := newRedactor(experiment.Scope{
+		Secrets: value.NewObject(
+			"a", value.NewObject("long", "password-123", "inner", "pass", "short", "abc", "num", int64(123456)),
+			"b", value.NewObject("list", []any{"list-secret"}, "quoted", `q"uo\te`),
+		),
+		Configuration: value.NewObject("vault_token", "hvs.t0ken", "region", "eu-west-1"),
+	})
 	for in, want := range map[string]string{
-		"password-123 and pass":     "*** and ***",
-		"abc 123456":                "abc 123456",
-		"list-secret":               "***",
-		`q"uo\te`:                   "***",
-		`"q\"uo\\te"`:               `"***"`,
-		"nothing secret in here at": "nothing secret in here at",
+		"password-123 and pass":        "*** and ***",
+		"abc 123456":                   "abc ***",
+		"token hvs.t0ken in eu-west-1": "token *** in eu-west-1",
+		"list-secret":                  "***",
+		`q"uo\te`:                      "***",
+		`"q\"uo\\te"`:                  `"***"`,
+		"nothing secret in here at":    "nothing secret in here at",
 	} {
 		if got := red.String(in); got != want {
 			t.Errorf("%q: %q, want %q", in, got, want)
 		}
 	}
 	var none *redactor
-	if none.String("x") != "x" || newRedactor(nil).String("password") != "password" {
+	if none.String("x") != "x" || newRedactor(experiment.Scope{}).String("password") != "password" {
 		t.Error("a redactor without secrets changed text")
 	}
 }

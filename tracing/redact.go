@@ -1,18 +1,16 @@
 package tracing
 
 import (
+	"github.com/chaostracing/chaostracing/experiment"
 	"github.com/chaostracing/chaostracing/internal/redact"
-	"github.com/chaostracing/chaostracing/value"
 )
 
 // redactor replaces the run's secret values in text bound for span
 // attributes.
 type redactor = redact.Redactor
 
-// newRedactor hides the string values of secrets (scope -> name -> value).
-func newRedactor(secrets *value.Object) *redactor {
-	if secrets == nil {
-		return redact.New()
-	}
-	return redact.New(redact.Values(secrets)...)
+// newRedactor hides what the run's scope holds that is secret (see
+// redact.Scope).
+func newRedactor(scope experiment.Scope) *redactor {
+	return redact.New(redact.Scope(scope.Configuration, scope.Secrets)...)
 }

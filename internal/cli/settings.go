@@ -125,7 +125,7 @@ unless --show-secrets is given. Exits 1 when the key is not in the file.
 }
 
 func (app *App) settingsSetCommand() *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "set KEY VALUE",
 		Short: "Set one value of the settings file (VALUE is JSON)",
 		Long: `Set the value at KEY to VALUE, a JSON value: "text" (with its quotes),
@@ -139,20 +139,24 @@ refused and the file is left as it was.
 ` + keyHelp,
 		Example: `  chaostracing settings set runtime.rollbacks.strategy '"always"'
   chaostracing settings set 'auths.example\.com' '{"type": "bearer", "value": "TOKEN"}'
-  chaostracing settings set notifications[0].verify_tls false`,
+  chaostracing settings set notifications[0].verify_tls false
+  chaostracing settings set limits.min -5`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(_ *cobra.Command, args []string) error {
 			key, err := parseKey(args[0])
 			if err != nil {
 				return err
 			}
-			v, err := parseJSONValue(args[1])
+			v, err := parseJSONValue(args[1], settings.MayHoldSecret(args[0]))
 			if err != nil {
 				return err
 			}
 			return app.changeSettings(func(s *settings.Settings) error { return s.Set(key, v) })
 		},
 	}
+	// Flags end at KEY, so that a negative number is a VALUE, not a flag.
+	cmd.Flags().SetInterspersed(false)
+	return cmd
 }
 
 func (app *App) settingsRemoveCommand() *cobra.Command {
@@ -179,16 +183,22 @@ the file.
 }
 
 // parseJSONValue parses the VALUE of set. Its error tells why the JSON is
-// wrong when it looks like JSON, and how to quote text when it does not.
-func parseJSONValue(arg string) (any, error) {
+// wrong when it looks like JSON, and how to quote text when it does not;
+// it repeats VALUE unless secret, since CI logs keep what commands print.
+func parseJSONValue(arg string, secret bool) (any, error) {
 	v, _, err := value.ParseJSON([]byte(arg))
 	if err == nil {
 		return v, nil
 	}
-	if t := strings.TrimSpace(arg); t != "" && strings.IndexByte(`{["-0123456789`, t[0]) >= 0 {
-		return nil, usageError("VALUE %q is not JSON: %v", arg, err)
+	shown := fmt.Sprintf("%q", arg)
+	quoted := fmt.Sprintf(`'"%s"'`, arg)
+	if secret {
+		shown, quoted = "(not repeated: the key may hold a secret)", `'"TEXT"'`
 	}
-	return nil, usageError("VALUE %q is not JSON: text needs its quotes, '\"%s\"'", arg, arg)
+	if t := strings.TrimSpace(arg); t != "" && strings.IndexByte(`{["-0123456789`, t[0]) >= 0 {
+		return nil, usageError("VALUE %s is not JSON: %v", shown, err)
+	}
+	return nil, usageError("VALUE %s is not JSON: text needs its quotes, %s", shown, quoted)
 }
 
 // readSettings reads the file the settings commands work on, which must

@@ -49,12 +49,13 @@ func TestSettingsReadCommands(t *testing.T) {
 		stdout string // exact
 		stderr string // contained
 	}{
-		{name: "show masks secrets", args: []string{"show"}, stdout: strings.Replace(settingsFile, "s3cr3t", "'***'", 1)},
+		{name: "show masks secrets", args: []string{"show"}, stdout: strings.NewReplacer("s3cr3t", "'***'", "localhost:9/hook", "localhost:9/***").Replace(settingsFile)},
 		{name: "show secrets", args: []string{"show", "--show-secrets"}, stdout: settingsFile},
 		{name: "show json", args: []string{"show", "--format", "json"},
-			stdout: "{\n  \"runtime\": {\n    \"rollbacks\": {\n      \"strategy\": \"always\"\n    }\n  },\n  \"auths\": {\n    \"example.com:8443\": {\n      \"type\": \"bearer\",\n      \"value\": \"***\"\n    }\n  },\n  \"notifications\": [\n    {\n      \"type\": \"http\",\n      \"url\": \"http://localhost:9/hook\"\n    }\n  ]\n}\n"},
+			stdout: "{\n  \"runtime\": {\n    \"rollbacks\": {\n      \"strategy\": \"always\"\n    }\n  },\n  \"auths\": {\n    \"example.com:8443\": {\n      \"type\": \"bearer\",\n      \"value\": \"***\"\n    }\n  },\n  \"notifications\": [\n    {\n      \"type\": \"http\",\n      \"url\": \"http://localhost:9/***\"\n    }\n  ]\n}\n"},
 		{name: "get yaml", args: []string{"get", "runtime.rollbacks"}, stdout: "strategy: always\n"},
-		{name: "get json", args: []string{"get", "--format", "json", "notifications[0].url"}, stdout: "\"http://localhost:9/hook\"\n"},
+		{name: "get json", args: []string{"get", "--format", "json", "notifications[0].type"}, stdout: "\"http\"\n"},
+		{name: "get masks a webhook path", args: []string{"get", "--format", "string", "notifications[0].url"}, stdout: "http://localhost:9/***\n"},
 		{name: "get string", args: []string{"get", "--format", "string", "runtime.rollbacks.strategy"}, stdout: "always\n"},
 		{name: "get string of an object", args: []string{"get", "--format", "string", "runtime"}, stdout: "{\"rollbacks\":{\"strategy\":\"always\"}}\n"},
 		{name: "get masks a secret", args: []string{"get", "--format", "string", `auths.example\.com:8443.value`}, stdout: "***\n"},
@@ -97,9 +98,12 @@ func TestSettingsChangeCommands(t *testing.T) {
 			stderr: "cannot set runtime.rollbacks.strategy: $.runtime.rollbacks.strategy must be one of default, always, never, deviated, not sometimes"},
 		{name: "set a word", args: []string{"set", "runtime.rollbacks.strategy", "never"}, code: 2, file: settingsFile,
 			stderr: `VALUE "never" is not JSON: text needs its quotes, '"never"'`},
+		{name: "set does not repeat a secret", args: []string{"set", `auths.example\.com:8443.value`, "t0ken-typed-bare"}, code: 2, file: settingsFile,
+			stderr: `VALUE (not repeated: the key may hold a secret) is not JSON: text needs its quotes, '"TEXT"'`},
 		{name: "set blanks", args: []string{"set", "runtime.rollbacks.strategy", "  "}, code: 2, file: settingsFile,
 			stderr: `VALUE "  " is not JSON: text needs its quotes`},
-		{name: "set broken JSON", args: []string{"set", "auths", `{"a": }`}, code: 2, file: settingsFile,
+		{name: "set a negative number", args: []string{"set", "limits.min", "-5"}, file: settingsFile + "limits:\n  min: -5\n"},
+		{name: "set broken JSON", args: []string{"set", "runtime", `{"a": }`}, code: 2, file: settingsFile,
 			stderr: `VALUE "{\"a\": }" is not JSON: 1:7: `},
 		{name: "set past the end", args: []string{"set", "notifications[3]", "1"}, code: 1, file: settingsFile,
 			stderr: "notifications has 1 item(s), no [3] (use [1] to append one)"},
@@ -148,7 +152,7 @@ func TestSettingsFileErrors(t *testing.T) {
 	}
 	bad := writeSettings(t, "runtime: [oops\n")
 	code, _, stderr = runCLI(t, nil, "--settings", bad, "settings", "show")
-	if code != 1 || !strings.Contains(stderr, "invalid settings file "+bad+":") {
+	if code != 1 || !strings.Contains(stderr, "invalid settings file: "+bad+":") {
 		t.Errorf("malformed file: exit %d %s", code, stderr)
 	}
 }

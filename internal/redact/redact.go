@@ -5,6 +5,7 @@ package redact
 import (
 	"bytes"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/chaostracing/chaostracing/value"
@@ -60,8 +61,25 @@ func New(secrets ...string) *Redactor {
 	return &Redactor{r: strings.NewReplacer(pairs...), longest: len(patterns[0])}
 }
 
-// Values collects the string values of a secrets tree (nested objects and
-// lists walked), such as a run's resolved secrets, scope -> name -> value.
+// CredentialKeys are the configuration keys whose values are credentials
+// although Chaos Toolkit reads them from the configuration: Vault's.
+var CredentialKeys = []string{"vault_token", "vault_role_secret", "vault_role_id"}
+
+// Scope collects what a run must hide: the values of its secrets and of
+// the CredentialKeys of its configuration.
+func Scope(configuration, secrets *value.Object) []string {
+	values := Values(secrets)
+	for _, k := range CredentialKeys {
+		if v, ok := configuration.Get(k); ok {
+			values = append(values, Values(v)...)
+		}
+	}
+	return values
+}
+
+// Values collects the values of a secrets tree (nested objects and lists
+// walked), such as a run's resolved secrets, scope -> name -> value:
+// strings, and numbers as the text they print as.
 func Values(secrets any) []string {
 	var values []string
 	var collect func(v any)
@@ -69,6 +87,10 @@ func Values(secrets any) []string {
 		switch t := v.(type) {
 		case string:
 			values = append(values, t)
+		case int64:
+			values = append(values, strconv.FormatInt(t, 10))
+		case float64:
+			values = append(values, value.FormatFloat(t))
 		case *value.Object:
 			for _, k := range t.Keys() {
 				x, _ := t.Get(k)
@@ -160,12 +182,30 @@ func Declared(secrets *value.Object) *value.Object {
 }
 
 // Document returns a copy of an experiment document whose secrets block
-// shows only where secrets live (see Declared): what may leave the run,
-// in the journal or a notification.
+// and credential configuration keys (CredentialKeys) show only where the
+// secrets live (see Declared): what may leave the run, in the journal or
+// a notification.
 func Document(doc *value.Object) *value.Object {
 	out := doc.Clone()
 	if secrets := out.Object("secrets"); secrets != nil {
 		out.Set("secrets", Declared(secrets))
+	}
+	if cfg := out.Object("configuration"); cfg != nil {
+		credentials := value.NewObject()
+		for _, k := range CredentialKeys {
+			if v, ok := cfg.Get(k); ok {
+				credentials.Set(k, v)
+			}
+		}
+		if credentials.Len() > 0 {
+			cfg = cfg.Clone()
+			masked := Declared(credentials)
+			for _, k := range masked.Keys() {
+				v, _ := masked.Get(k)
+				cfg.Set(k, v)
+			}
+			out.Set("configuration", cfg)
+		}
 	}
 	return out
 }

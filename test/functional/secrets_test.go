@@ -19,13 +19,17 @@ import (
 func TestSecretsNeverLeaveTheRun(t *testing.T) {
 	const envCanary = "env-canary-7f3a9c21"
 	const inlineCanary = "inline-canary-b8e4d052"
+	// A secret that is a number, and a Vault credential written in the
+	// configuration, as Chaos Toolkit reads it.
+	const numberCanary, vaultTokenCanary = "73105829", "hvs.canary-cfg-44d1"
 	doc := `{"title": "canary ${pw}", "description": "secrets stay secret",
-  "secrets": {"s": {"token": {"type": "env", "key": "CT_CANARY_TOKEN"}, "pw": "` + inlineCanary + `"}},
+  "configuration": {"vault_token": "` + vaultTokenCanary + `"},
+  "secrets": {"s": {"token": {"type": "env", "key": "CT_CANARY_TOKEN"}, "pw": "` + inlineCanary + `", "pin": ` + numberCanary + `}},
   "steady-state-hypothesis": {"title": "the token is passed", "probes": [
     {"type": "probe", "name": "echo-token", "tolerance": {"type": "regex", "target": "stdout", "pattern": "${token}"},
      "provider": {"type": "process", "path": "echo", "arguments": ["token=${token}"]}}]},
   "method": [
-    {"type": "action", "name": "print-pw", "provider": {"type": "process", "path": "sh", "arguments": ["-c", "echo pw=$0", "${pw}"]}},
+    {"type": "action", "name": "print-pw", "provider": {"type": "process", "path": "sh", "arguments": ["-c", "echo pw=$0 pin=$1 vault=$2", "${pw}", "${pin}", "${vault_token}"]}},
     {"type": "action", "name": "fail-with-token", "provider": {"type": "process", "path": "sh", "arguments": ["-c", "echo \"$0\" >&2; sleep 5", "${token}"], "timeout": 0.2}}
   ]}`
 	c := testenv.StartCollector(t)
@@ -55,7 +59,7 @@ func TestSecretsNeverLeaveTheRun(t *testing.T) {
 	}
 	artefacts["collector"] = received.String()
 	readArtefacts(t, res.dir, artefacts, "journal.json", "run.log", "chaostracing-trace.jsonl", "report.html")
-	holdNone(t, artefacts, envCanary, inlineCanary)
+	holdNone(t, artefacts, envCanary, inlineCanary, numberCanary, vaultTokenCanary)
 	if !strings.Contains(artefacts["journal.json"], "token=***") || !strings.Contains(artefacts["journal.json"], "pw=***") {
 		t.Error("the journal's outputs are not masked where the secret was")
 	}
