@@ -12,13 +12,12 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/chaostracing/chaostracing/provider"
-
 	"github.com/spf13/cobra"
 
 	"github.com/chaostracing/chaostracing/experiment"
 	"github.com/chaostracing/chaostracing/internal/logging"
 	"github.com/chaostracing/chaostracing/journal"
+	"github.com/chaostracing/chaostracing/provider"
 	"github.com/chaostracing/chaostracing/run"
 )
 

@@ -2,10 +2,10 @@ package cli
 
 import (
 	"context"
-	"github.com/chaostracing/chaostracing/internal/redact"
 
 	"github.com/spf13/cobra"
 
+	"github.com/chaostracing/chaostracing/internal/redact"
 	"github.com/chaostracing/chaostracing/notify"
 	"github.com/chaostracing/chaostracing/run"
 )
