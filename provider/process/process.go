@@ -12,6 +12,7 @@ import (
 
 	"github.com/chaostracing/chaostracing/provider"
 	"github.com/chaostracing/chaostracing/provider/internal/capture"
+	"github.com/chaostracing/chaostracing/provider/internal/procgroup"
 	"github.com/chaostracing/chaostracing/value"
 )
 
@@ -148,7 +149,7 @@ func (j *job) bound(ctx context.Context) (context.Context, context.CancelFunc) {
 func (j *job) command(ctx context.Context, stdout, stderr *capture.Buffer) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, j.bin, j.args...)
 	cmd.Stdout, cmd.Stderr = stdout, stderr
-	ownGroup(cmd)
+	procgroup.Own(cmd)
 	cmd.WaitDelay = waitDelay
 	return cmd
 }

@@ -16,6 +16,7 @@ import (
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/propagation"
 
+	"github.com/chaostracing/chaostracing/provider/internal/procgroup"
 	"github.com/chaostracing/chaostracing/value"
 )
 
@@ -45,7 +46,7 @@ func (p *Provider) exchange(ctx context.Context, request *value.Object, limit in
 	}
 	python := p.configured() // as the user named it, for messages
 	cmd := exec.CommandContext(ctx, p.interpreter(), "-c", bootstrap, driverSource)
-	ownGroup(cmd)
+	procgroup.Own(cmd)
 	cmd.WaitDelay = waitDelay
 	cmd.Env = childEnv(ctx)
 	cmd.Stdin = &in
