@@ -14,27 +14,8 @@ set -euo pipefail
 
 version=v2.15.1   # v2.18 and later need a newer Go than go.mod's
 cache_root="${CHAOSTRACING_GORELEASER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/chaostracing}"
-dir="$cache_root/goreleaser-$version"
-bin="$dir/goreleaser"
-
-if [ -x "$bin" ]; then
-  echo "$bin"
-  exit 0
-fi
-
-mkdir -p "$cache_root"
-if command -v flock >/dev/null; then
-  exec 9>"$dir.lock"
-  flock 9
-  # Another run may have finished the build while this one waited.
-  if [ -x "$bin" ]; then
-    echo "$bin"
-    exit 0
-  fi
-fi
-
-work=$(mktemp -d "$cache_root/goreleaser-$version.build.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/../cache.sh"
+cached "goreleaser-$version" goreleaser
 
 echo "build.sh: building goreleaser $version into $dir (takes minutes)" >&2
 start=$(date +%s)
@@ -42,7 +23,4 @@ start=$(date +%s)
 (cd "$work" && GOWORK=off GOFLAGS= CGO_ENABLED=0 GOBIN="$work" go install "github.com/goreleaser/goreleaser/v2@$version") >&2
 echo "build.sh: built in $(($(date +%s) - start))s" >&2
 
-mkdir -p "$dir"
-mv "$work/goreleaser" "$bin.tmp"
-mv -f "$bin.tmp" "$bin"
-echo "$bin"
+store "$work/goreleaser"

@@ -19,27 +19,8 @@ manifest="$here/builder-config.yaml"
 
 hash=$(cat "$manifest" "$here/go.mod" | sha256sum | cut -c1-16)
 cache_root="${CHAOSTRACING_OTELCOL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/chaostracing}"
-dir="$cache_root/otelcol-$hash"
-bin="$dir/otelcol"
-
-if [ -x "$bin" ]; then
-  echo "$bin"
-  exit 0
-fi
-
-mkdir -p "$cache_root"
-if command -v flock >/dev/null; then
-  exec 9>"$dir.lock"
-  flock 9
-  # Another run may have finished the build while this one waited.
-  if [ -x "$bin" ]; then
-    echo "$bin"
-    exit 0
-  fi
-fi
-
-work=$(mktemp -d "$cache_root/otelcol-$hash.build.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+. "$here/../cache.sh"
+cached "otelcol-$hash" otelcol
 
 # The manifest's output_path points into the cache, in a copy of it.
 sed -E "s|^([[:space:]]+output_path:).*|\1 $work/src|" "$manifest" >"$work/manifest.yaml"
@@ -61,7 +42,4 @@ start=$(date +%s)
 ) >&2
 echo "build.sh: built in $(($(date +%s) - start))s" >&2
 
-mkdir -p "$dir"
-mv "$work/src/otelcol" "$bin.tmp"
-mv -f "$bin.tmp" "$bin"
-echo "$bin"
+store "$work/src/otelcol"
