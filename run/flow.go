@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 
 	"github.com/chaostracing/chaostracing/internal/logging"
@@ -122,8 +121,9 @@ func (st *run) missed(h *journal.Hypothesis) {
 // Toolkit logs an InterruptExecution.
 func (st *run) interrupted(ctx context.Context) {
 	st.setStatus(journal.Interrupted)
-	if cause := context.Cause(ctx); cause != ErrInterrupted && !errors.Is(cause, ErrNoRollbacks) && errors.Is(cause, ErrInterrupted) {
-		st.log.Log(context.Background(), logging.LevelCritical, strings.TrimPrefix(cause.Error(), ErrInterrupted.Error()+": "))
+	var i *interruption
+	if errors.As(context.Cause(ctx), &i) {
+		st.log.Log(context.Background(), logging.LevelCritical, i.reason)
 	}
 }
 

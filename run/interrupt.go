@@ -1,9 +1,6 @@
 package run
 
-import (
-	"context"
-	"fmt"
-)
+import "context"
 
 // interruptKey finds a run's interruption in a context.
 type interruptKey struct{}
@@ -27,6 +24,13 @@ func Interrupt(ctx context.Context, reason string) bool {
 	if !ok {
 		return false
 	}
-	cancel(fmt.Errorf("%w: %s", ErrInterrupted, reason))
+	cancel(&interruption{reason: reason})
 	return true
 }
+
+// interruption is the cause Interrupt cancels a run with: an
+// ErrInterrupted that carries its reason, for the log.
+type interruption struct{ reason string }
+
+func (i *interruption) Error() string { return ErrInterrupted.Error() + ": " + i.reason }
+func (i *interruption) Unwrap() error { return ErrInterrupted }
