@@ -19,16 +19,15 @@ import (
 // reports whether there was any probe to run.
 func (st *run) resolveDynamic(ctx context.Context) bool {
 	cfg := st.scope.Configuration
-	if !hasDynamic(cfg) {
-		return false
-	}
 	built := &value.Object{}
+	ran := false
 	for _, k := range cfg.Keys() {
 		v, _ := cfg.Get(k)
 		if !experiment.IsDynamic(v) {
 			built.Set(k, v)
 			continue
 		}
+		ran = true
 		st.scope.Configuration = built
 		out, err := st.dynamicValue(ctx, k, v.(*value.Object))
 		if err != nil {
@@ -38,16 +37,7 @@ func (st *run) resolveDynamic(ctx context.Context) bool {
 		built.Set(k, out)
 	}
 	st.scope.Configuration = built
-	return true
-}
-
-func hasDynamic(cfg *value.Object) bool {
-	for _, k := range cfg.Keys() {
-		if v, _ := cfg.Get(k); experiment.IsDynamic(v) {
-			return true
-		}
-	}
-	return false
+	return ran
 }
 
 // dynamicValue runs one configuration probe and returns the value its key
