@@ -165,20 +165,24 @@ func Declared(secrets *value.Object) *value.Object {
 	out := &value.Object{}
 	for _, k := range secrets.Keys() {
 		v, _ := secrets.Get(k)
-		switch t := v.(type) {
-		case *value.Object:
-			if t.Has("type") {
-				out.Set(k, t)
-			} else {
-				out.Set(k, Declared(t))
-			}
-		case nil:
-			out.Set(k, nil)
-		default:
-			out.Set(k, Mask)
-		}
+		out.Set(k, declared(v))
 	}
 	return out
+}
+
+// declared is one secret value as it may be shown: a reference kept, an
+// object of secrets walked, an inline value masked.
+func declared(v any) any {
+	switch t := v.(type) {
+	case *value.Object:
+		if t.Has("type") {
+			return t
+		}
+		return Declared(t)
+	case nil:
+		return nil
+	}
+	return Mask
 }
 
 // Document returns a copy of an experiment document whose secrets block
@@ -191,21 +195,13 @@ func Document(doc *value.Object) *value.Object {
 		out.Set("secrets", Declared(secrets))
 	}
 	if cfg := out.Object("configuration"); cfg != nil {
-		credentials := value.NewObject()
+		masked := cfg.Clone()
 		for _, k := range CredentialKeys {
 			if v, ok := cfg.Get(k); ok {
-				credentials.Set(k, v)
+				masked.Set(k, declared(v))
 			}
 		}
-		if credentials.Len() > 0 {
-			cfg = cfg.Clone()
-			masked := Declared(credentials)
-			for _, k := range masked.Keys() {
-				v, _ := masked.Get(k)
-				cfg.Set(k, v)
-			}
-			out.Set("configuration", cfg)
-		}
+		out.Set("configuration", masked)
 	}
 	return out
 }
