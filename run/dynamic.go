@@ -15,19 +15,16 @@ import (
 // secrets, and its key becomes the probe's result: a python function's
 // return value, a process's stripped stdout (exit status 0 only) or an
 // HTTP body. A probe that fails leaves its key out, with a warning that
-// says why (the Python tool logs the reason at debug level only). It
-// reports whether there was any probe to run.
-func (st *run) resolveDynamic(ctx context.Context) bool {
+// says why (the Python tool logs the reason at debug level only).
+func (st *run) resolveDynamic(ctx context.Context) {
 	cfg := st.scope.Configuration
 	built := &value.Object{}
-	ran := false
 	for _, k := range cfg.Keys() {
 		v, _ := cfg.Get(k)
 		if !experiment.IsDynamic(v) {
 			built.Set(k, v)
 			continue
 		}
-		ran = true
 		st.scope.Configuration = built
 		out, err := st.dynamicValue(ctx, k, v.(*value.Object))
 		if err != nil {
@@ -37,7 +34,6 @@ func (st *run) resolveDynamic(ctx context.Context) bool {
 		built.Set(k, out)
 	}
 	st.scope.Configuration = built
-	return ran
 }
 
 // dynamicValue runs one configuration probe and returns the value its key

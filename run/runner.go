@@ -67,10 +67,9 @@ func (r *Runner) Run(ctx, hardStop context.Context, exp *experiment.Experiment, 
 	st.rollbackCtx = hardStop
 	ctx, stop := withInterrupt(ctx)
 	defer stop()
-	if st.resolveDynamic(ctx) {
-		// The title may use a key the probes just set.
-		st.j.Experiment = st.journalExperiment()
-	}
+	st.resolveDynamic(ctx)
+	// After the configuration probes: the title may use a key they set.
+	st.j.Experiment = st.journalExperiment()
 	st.play(ctx)
 	return st.j, nil
 }
@@ -89,7 +88,6 @@ func (r *Runner) newRun(exp *experiment.Experiment, opts Options, scope experime
 		ChaoslibVersion: r.Version,
 		Platform:        platform(),
 		Node:            node(),
-		Experiment:      st.journalExperiment(),
 		Start:           st.now(),
 		Status:          journal.Completed,
 		Run:             []*journal.Record{},
