@@ -3,9 +3,8 @@ package journal
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
+	"github.com/chaostracing/chaostracing/internal/atomicfile"
 	"github.com/chaostracing/chaostracing/value"
 )
 
@@ -22,30 +21,7 @@ func (j *Journal) Encode(w io.Writer) error {
 // The journal is encoded straight into the file (value.Encode buffers its
 // writes), so a large journal is not held in memory twice.
 func (j *Journal) Write(path string) error {
-	return writeAtomic(path, j.Encode)
-}
-
-func writeAtomic(path string, encode func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("cannot write journal %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // no-op once renamed
-	if err := encode(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("cannot write journal %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("cannot write journal %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("cannot write journal %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("cannot write journal %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := atomicfile.Write(path, 0o644, j.Encode); err != nil {
 		return fmt.Errorf("cannot write journal %s: %w", path, err)
 	}
 	return nil
